@@ -1,0 +1,1 @@
+"""The admin UI for product teams (routes, templates, static files): see issue 4."""

@@ -1,0 +1,105 @@
+"""Drafts: saving a guide document into a guide and its steps, and reading it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from guides import store
+from guides.columns import utcnow
+from guides.documents import GuideDocument, StepDocument, Target
+from guides.models import Guide, GuideStatus, GuideStep
+from guides.publishing import archive_guide
+from guides.sanitize import clean_text, render_markdown
+
+
+@dataclass(frozen=True)
+class SavedGuide:
+    guide: Guide
+    created: bool
+    changed: bool
+
+
+def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> SavedGuide:
+    """Create the guide with this slug, or update its draft. Does not publish."""
+    guide = store.guide_by_slug(session, app_id, document.slug)
+    created = guide is None
+    if guide is None:
+        guide = Guide(app_id=app_id, slug=document.slug, name="", kind=document.kind)
+        session.add(guide)
+        session.flush()
+    assert guide.id is not None
+    before = None if created else guide_document(session=session, guide=guide)
+
+    guide.name = clean_text(document.name)
+    guide.kind = document.kind
+    guide.priority = document.priority
+    guide.pages = document.pages.model_dump(mode="json")
+    guide.audience = document.audience.model_dump(mode="json")
+    guide.trigger = document.trigger.model_dump(mode="json")
+    guide.frequency = document.frequency
+    if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
+        archive_guide(session=session, guide_id=guide.id)
+    _replace_steps(session, guide.id, document.steps)
+
+    after = guide_document(session=session, guide=guide)
+    changed = created or _without_status(before) != _without_status(after)
+    if changed:
+        guide.updated_at = utcnow()
+    session.add(guide)
+    session.flush()
+    return SavedGuide(guide=guide, created=created, changed=changed)
+
+
+def _without_status(document: GuideDocument | None) -> dict | None:
+    return None if document is None else document.model_dump(mode="json", exclude={"status"})
+
+
+def _replace_steps(session: Session, guide_id: int, steps: list[StepDocument]) -> None:
+    existing = list(store.steps_of_guide(session, guide_id))
+    for position, step in enumerate(steps):
+        row = (
+            existing[position]
+            if position < len(existing)
+            else GuideStep(guide_id=guide_id, position=position)
+        )
+        row.title = clean_text(step.title)
+        row.body = step.body
+        row.body_html = render_markdown(step.body)
+        row.target = step.target.model_dump(mode="json") if step.target else {}
+        row.placement = step.placement
+        row.missing_target = step.missing_target
+        session.add(row)
+    for row in existing[len(steps) :]:
+        session.delete(row)
+    session.flush()
+
+
+def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
+    """The draft as a document, as export writes it and the editor shows it."""
+    assert guide.id is not None
+    steps = [
+        StepDocument(
+            title=step.title,
+            body=step.body,
+            target=Target(**step.target) if step.target else None,
+            placement=step.placement,
+            missing_target=step.missing_target,
+        )
+        for step in store.steps_of_guide(session, guide.id)
+    ]
+    return GuideDocument.model_validate(
+        {
+            "slug": guide.slug,
+            "name": guide.name,
+            "kind": guide.kind,
+            "status": guide.status,
+            "priority": guide.priority,
+            "pages": guide.pages,
+            "audience": guide.audience,
+            "trigger": guide.trigger,
+            "frequency": guide.frequency,
+            "steps": steps,
+        }
+    )

@@ -1,0 +1,185 @@
+"""Delivery: answering an SDK session with every guide that may show to this user.
+
+Each server process keeps the published guides of each app in memory and rebuilds them
+when the app's publish stamp changes, so a session costs a few indexed reads and no JSON
+re-parsing of guide content; it writes only when the user is new or their traits changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlmodel import Session
+
+from guides import store
+from guides.apps import app_for_key, check_origin
+from guides.columns import utcnow
+from guides.models import App, EndUser
+from guides.sanitize import contains_nul
+from guides.targeting import Audience, audience_matches
+from guides.themes import theme_for
+
+MAX_TRAITS = 100
+TraitValue = str | int | float | bool | None
+
+
+class Sessions(Protocol):
+    """How domain code asks the server for database sessions (server.db.Database)."""
+
+    def read(self) -> AbstractContextManager[Session]: ...
+    def write(self) -> AbstractContextManager[Session]: ...
+
+
+class SessionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    app_key: str = Field(min_length=1, max_length=100)
+    user_id: str | None = Field(None, min_length=1, max_length=255)
+    anonymous_id: str | None = Field(None, min_length=1, max_length=100)
+    traits: dict[str, TraitValue] = Field(default_factory=dict)
+    url: str = Field("", max_length=4096)
+    locale: str | None = Field(None, max_length=35)
+
+    @field_validator("traits")
+    @classmethod
+    def _few_traits(cls, traits: dict[str, TraitValue]) -> dict[str, TraitValue]:
+        if len(traits) > MAX_TRAITS:
+            raise ValueError(f"at most {MAX_TRAITS} traits")
+        for key, value in traits.items():
+            if not key or len(key) > 100:
+                raise ValueError("trait names are 1 to 100 characters")
+            if isinstance(value, str) and len(value) > 1000:
+                raise ValueError(f"trait {key!r} is longer than 1000 characters")
+        return traits
+
+    @field_validator("app_key", "user_id", "anonymous_id", "traits", "url", "locale")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if contains_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+    @model_validator(mode="after")
+    def _someone(self) -> SessionRequest:
+        if self.user_id is None and self.anonymous_id is None:
+            raise ValueError("send user_id or anonymous_id")
+        return self
+
+    @property
+    def external_id(self) -> str:
+        return self.user_id if self.user_id is not None else f"anon:{self.anonymous_id}"
+
+
+@dataclass(frozen=True)
+class LiveGuide:
+    audience: Audience
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeliverySet:
+    stamp: int
+    guides: tuple[LiveGuide, ...]
+
+
+class DeliveryCache:
+    """Per-process cache of each app's live guides, keyed by app id, checked by stamp."""
+
+    def __init__(self) -> None:
+        self._sets: dict[int, DeliverySet] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, app: App) -> DeliverySet:
+        assert app.id is not None
+        current = self._sets.get(app.id)
+        if current is not None and current.stamp == app.publish_stamp:
+            return current
+        with self._lock:
+            current = self._sets.get(app.id)
+            if current is None or current.stamp != app.publish_stamp:
+                current = _load(session, app)
+                self._sets[app.id] = current
+            return current
+
+
+def _load(session: Session, app: App) -> DeliverySet:
+    assert app.id is not None
+    guides = []
+    for snapshot in store.live_snapshots(session, app.id):
+        payload = {key: value for key, value in snapshot.items() if key != "audience"}
+        guides.append(LiveGuide(Audience.model_validate(snapshot["audience"]), payload))
+    return DeliverySet(stamp=app.publish_stamp, guides=tuple(guides))
+
+
+def start_session(
+    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+) -> dict[str, Any]:
+    """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md)."""
+    with sessions.read() as session:
+        app = app_for_key(session, request.app_key)
+        check_origin(app, origin)
+        delivery = cache.get(session, app)
+        user = store.end_user(session, app.id, request.external_id)  # type: ignore[arg-type]
+        states = store.guide_states(session, user.id) if user and user.id else []
+    if user is None or _traits_change(user.traits, request.traits):
+        with sessions.write() as session:
+            user = remember_user(session=session, app_id=app.id, request=request)  # type: ignore[arg-type]
+    traits = user.traits
+    return {
+        "user": {"id": request.user_id or request.anonymous_id, "anonymous": user.is_anonymous},
+        "stamp": str(delivery.stamp),
+        "theme": theme_for(app.theme),
+        "guides": [g.payload for g in delivery.guides if audience_matches(g.audience, traits)],
+        "states": {
+            str(state.guide_id): {
+                "seen": state.seen,
+                "current_step": state.current_step,
+                "completed": state.completed,
+                "dismissed": state.dismissed,
+            }
+            for state in states
+        },
+    }
+
+
+def _traits_change(stored: dict[str, Any], sent: dict[str, Any]) -> bool:
+    return any(stored.get(key, _MISSING) != value for key, value in sent.items())
+
+
+_MISSING = object()
+
+
+def remember_user(*, session: Session, app_id: int, request: SessionRequest) -> EndUser:
+    """Create the end user, or merge the sent traits into theirs. Safe under concurrency."""
+    store.insert_or_ignore(
+        session,
+        EndUser,
+        {
+            "app_id": app_id,
+            "external_id": request.external_id,
+            "is_anonymous": request.user_id is None,
+            "traits": {},
+            "first_seen_at": utcnow(),
+            "last_seen_at": utcnow(),
+        },
+        ["app_id", "external_id"],
+    )
+    user = store.end_user(session, app_id, request.external_id)
+    assert user is not None
+    user.traits = {**user.traits, **request.traits}
+    user.last_seen_at = utcnow()
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_or_create_user(
+    *, session: Session, app_id: int, user_id: str | None, anonymous_id: str | None
+) -> EndUser:
+    request = SessionRequest(app_key="-", user_id=user_id, anonymous_id=anonymous_id)
+    user = store.end_user(session, app_id, request.external_id)
+    return user or remember_user(session=session, app_id=app_id, request=request)

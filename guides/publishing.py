@@ -1,0 +1,114 @@
+"""Draft → publish → immutable version → rollback. Every change to what is live bumps the
+app's publish stamp, which tells every server process to rebuild its delivery set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from guides import store
+from guides.errors import GuideNotFound, NotFound
+from guides.models import App, Guide, GuideStatus, GuideVersion
+
+
+def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
+    """What the SDK receives for this guide, frozen at publish."""
+    assert guide.id is not None
+    return {
+        "id": guide.id,
+        "slug": guide.slug,
+        "version": number,
+        "kind": guide.kind,
+        "name": guide.name,
+        "priority": guide.priority,
+        "pages": guide.pages,
+        "audience": guide.audience,
+        "trigger": guide.trigger,
+        "frequency": guide.frequency,
+        "steps": [
+            {
+                "title": step.title,
+                "body_html": step.body_html,
+                "target": step.target or None,
+                "placement": step.placement,
+                "missing_target": step.missing_target,
+            }
+            for step in store.steps_of_guide(session, guide.id)
+        ],
+    }
+
+
+def _content(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in snapshot.items() if key != "version"}
+
+
+def publish_guide(*, session: Session, guide_id: int, author: str | None = None) -> GuideVersion:
+    """Make the current draft live. Publishing an unchanged draft re-uses the latest version."""
+    guide = _guide(session, guide_id)
+    latest_number = store.latest_version_number(session, guide_id)
+    latest = store.version(session, guide_id, latest_number) if latest_number else None
+    candidate = snapshot_of(session, guide, latest_number + 1)
+    if latest is not None and _content(latest.snapshot) == _content(candidate):
+        version = latest
+    else:
+        version = GuideVersion(
+            guide_id=guide_id, number=latest_number + 1, snapshot=candidate, published_by=author
+        )
+        session.add(version)
+    _go_live(session, guide, version.number)
+    session.flush()
+    return version
+
+
+def rollback_guide(*, session: Session, guide_id: int, number: int) -> GuideVersion:
+    """Make an earlier version live again, unchanged."""
+    guide = _guide(session, guide_id)
+    version = store.version(session, guide_id, number)
+    if version is None:
+        raise NotFound(f"guide {guide_id} has no version {number}")
+    _go_live(session, guide, number)
+    session.flush()
+    return version
+
+
+def unpublish_guide(*, session: Session, guide_id: int) -> Guide:
+    guide = _guide(session, guide_id)
+    guide.status = GuideStatus.draft
+    guide.live_version = None
+    _bump_stamp(session, guide.app_id)
+    session.add(guide)
+    session.flush()
+    return guide
+
+
+def archive_guide(*, session: Session, guide_id: int) -> Guide:
+    """Retire a guide: it leaves delivery everywhere (the stamp moves), its versions stay."""
+    guide = _guide(session, guide_id)
+    guide.status = GuideStatus.archived
+    _bump_stamp(session, guide.app_id)
+    session.add(guide)
+    session.flush()
+    return guide
+
+
+def _go_live(session: Session, guide: Guide, number: int) -> None:
+    guide.status = GuideStatus.published
+    guide.live_version = number
+    session.add(guide)
+    _bump_stamp(session, guide.app_id)
+
+
+def _bump_stamp(session: Session, app_id: int) -> None:
+    # One UPDATE, not read-then-write: two publishes at once must give two new stamps.
+    session.exec(
+        update(App).where(col(App.id) == app_id).values(publish_stamp=App.publish_stamp + 1)
+    )
+
+
+def _guide(session: Session, guide_id: int) -> Guide:
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise GuideNotFound(f"no guide with id {guide_id}")
+    return guide

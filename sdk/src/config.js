@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * The one configuration object. Every key has a working default and can be set on the
+ * script tag as a `data-` attribute in kebab case (`data-target-timeout-ms="3000"`,
+ * `data-debug`), so a host never needs inline script to configure the SDK.
+ */
+
+/**
+ * @typedef {Object} Config
+ * @property {string} app_key Public key of the app (`data-app-key`, required).
+ * @property {string} api_host Origin of the Signpost server; defaults to the origin of the script's `src`.
+ * @property {boolean} debug Log failures with `console.warn` as well as emitting `signpost:error`.
+ * @property {number} target_timeout_ms How long to wait for a step's late target before its `missing_target` policy applies.
+ * @property {number} flush_interval_ms How long queued events wait to be batched before they are sent.
+ * @property {number} batch_size Events per request; reaching it sends at once.
+ * @property {number} beacon_max_bytes Largest body sent with `sendBeacon` at `pagehide` (browsers allow 64 KB in flight).
+ * @property {number} queue_max_events Bound of the persistent event queue.
+ * @property {number} queue_max_bytes Bound of the persistent event queue, in characters of JSON.
+ * @property {number} queue_adopt_after_ms A queue of another page untouched this long is taken over (its tab was closed).
+ * @property {number} retry_base_ms First retry delay; doubles on every failure, with jitter.
+ * @property {number} retry_max_ms Longest retry delay, and the cap on an honoured `Retry-After`.
+ * @property {number} session_attempts How many times the session request is tried before guides are given up for this page.
+ * @property {string} label_next
+ * @property {string} label_back
+ * @property {string} label_done
+ * @property {string} label_got_it
+ * @property {string} label_close
+ * @property {string} label_progress Step counter; `{index}` and `{count}` are replaced.
+ */
+
+/** @type {Readonly<Config>} */
+export const defaults = Object.freeze({
+  app_key: '',
+  api_host: '',
+  debug: false,
+  target_timeout_ms: 5000,
+  flush_interval_ms: 1000,
+  batch_size: 20,
+  beacon_max_bytes: 48000,
+  queue_max_events: 1000,
+  queue_max_bytes: 1000000,
+  queue_adopt_after_ms: 120000,
+  retry_base_ms: 1000,
+  retry_max_ms: 60000,
+  session_attempts: 3,
+  label_next: 'Next',
+  label_back: 'Back',
+  label_done: 'Done',
+  label_got_it: 'Got it',
+  label_close: 'Close',
+  label_progress: '{index} of {count}',
+});
+
+/**
+ * Defaults overridden by the script tag's `data-` attributes, each coerced to the type of
+ * its default. Unknown attributes and unparsable numbers are ignored.
+ * @param {HTMLScriptElement | null} script
+ * @returns {Config}
+ */
+export function readConfig(script) {
+  /** @type {Record<string, unknown>} */
+  const config = { ...defaults };
+  const data = script ? script.dataset : {};
+  for (const key of Object.keys(defaults)) {
+    const raw = data[key.replace(/_(\w)/g, (_, c) => c.toUpperCase())];
+    if (raw === undefined) continue;
+    const fallback = config[key];
+    if (typeof fallback === 'boolean') config[key] = raw !== 'false';
+    else if (typeof fallback === 'number') {
+      const value = Number(raw);
+      if (raw !== '' && Number.isFinite(value)) config[key] = value;
+    } else config[key] = raw;
+  }
+  if (!config.api_host && script && script.src) config.api_host = new URL(script.src).origin;
+  return /** @type {Config} */ (config);
+}

@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * The entry point: reads the configuration from the SDK's own script tag, replaces the
+ * snippet's queue stub with the real `window.Signpost`, replays the calls queued before
+ * the script loaded, in order, and boots.
+ *
+ * `window.Signpost` stays callable the snippet's way (`Signpost('track', 'Exported')`) and
+ * also has the methods (`Signpost.track('Exported')`).
+ */
+
+import { readConfig } from './config.js';
+import { emit } from './events.js';
+import { createSignpost } from './signpost.js';
+
+/**
+ * @typedef {((method: string, ...args: any[]) => unknown) & Omit<import('./signpost.js').Signpost, 'start'> & {q?: ArrayLike<any>[], loaded?: boolean}} SignpostGlobal
+ */
+
+/** The methods of `window.Signpost`, callable also as `Signpost('name', ...args)`. */
+const PUBLIC = ['identify', 'track', 'show', 'reset', 'destroy', 'on'];
+
+/** This script's tag: `document.currentScript` while it runs, else the tag with the app key. */
+function ownScript() {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.hasAttribute('data-app-key')) return current;
+  return /** @type {HTMLScriptElement | null} */ (document.querySelector('script[data-app-key]'));
+}
+
+function boot() {
+  const global = /** @type {{Signpost?: SignpostGlobal}} */ (/** @type {unknown} */ (window));
+  const existing = global.Signpost;
+  // Loaded twice (two tags, a re-injected bundle): the first instance stays in charge.
+  if (existing && existing.loaded) return;
+  const instance = createSignpost(readConfig(ownScript()));
+  /** @type {Record<string, (...args: any[]) => unknown>} */
+  const methods = {};
+  for (const name of PUBLIC) methods[name] = /** @type {any} */ (instance)[name];
+  /**
+   * @param {unknown} method
+   * @param {any[]} args
+   */
+  const call = (method, args) => {
+    const name = String(method);
+    if (PUBLIC.includes(name)) return methods[name](...args);
+    emit('error', { message: 'unknown method ' + name, where: 'call' });
+    return undefined;
+  };
+  const api = /** @type {SignpostGlobal} */ (/** @type {unknown} */ (
+    Object.assign((/** @type {unknown} */ method, /** @type {any[]} */ ...args) => call(method, args), methods, {
+      loaded: true,
+    })
+  ));
+  const queued = (existing && existing.q) || [];
+  global.Signpost = api;
+  for (const args of Array.from(queued)) call(args[0], Array.prototype.slice.call(args, 1));
+  instance.start();
+}
+
+try {
+  boot();
+} catch (error) {
+  // Nothing may escape into the host page, not even from booting.
+  emit('error', { message: String(error), where: 'boot' });
+}

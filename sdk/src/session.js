@@ -1,0 +1,88 @@
+// @ts-check
+/**
+ * `POST /sdk/v1/session`: who the user is in, which guides, states and theme out. Sent when
+ * the SDK boots and again after `identify()` or `reset()`. The anonymous id is kept in
+ * localStorage so one browser stays one anonymous user across page loads.
+ */
+
+import { readJson, writeJson } from './storage.js';
+import { uuid7 } from './uuid.js';
+import { rendererFor } from './render/index.js';
+import { post } from './transport.js';
+
+/** @typedef {import('./storage.js').StorageLike} StorageLike */
+/** @typedef {import('./state.js').State} State */
+/** @typedef {import('./state.js').Session} Session */
+/** @typedef {import('./rules.js').Guide} Guide */
+
+const ANONYMOUS_KEY = 'signpost:anonymous_id';
+
+/**
+ * @param {StorageLike} storage
+ * @param {boolean} [renew] make a new one (after `reset()`)
+ * @returns {string}
+ */
+export function anonymousId(storage, renew = false) {
+  const saved = renew ? null : readJson(storage, ANONYMOUS_KEY);
+  if (typeof saved === 'string' && saved) return saved;
+  const fresh = uuid7();
+  writeJson(storage, ANONYMOUS_KEY, fresh);
+  return fresh;
+}
+
+/**
+ * Keep only guides this SDK can show: a known kind, at least one step, the documented shape.
+ * @param {any} guide
+ * @returns {guide is Guide}
+ */
+const playable = (guide) =>
+  !!guide &&
+  typeof guide.id === 'number' &&
+  !!rendererFor(guide.kind) &&
+  Array.isArray(guide.steps) &&
+  guide.steps.length > 0 &&
+  !!guide.trigger;
+
+/**
+ * The session response, checked; throws on a body of the wrong shape.
+ * @param {any} body
+ * @returns {Session}
+ */
+export function parseSession(body) {
+  if (!body || !Array.isArray(body.guides)) throw new Error('session response without guides');
+  return {
+    guides: body.guides.filter(playable),
+    states: body.states && typeof body.states === 'object' ? body.states : {},
+    theme: body.theme && typeof body.theme === 'object' ? body.theme : undefined,
+  };
+}
+
+/** Stands for a 2xx whose body is not a session: not worth retrying. */
+export const MALFORMED = 1;
+
+/**
+ * One request; resolves with the parsed session, or with the HTTP status when it failed
+ * (`MALFORMED` for a body of the wrong shape). Rejects on a network error.
+ * @param {string} api_host
+ * @param {string} app_key
+ * @param {State} state
+ * @param {AbortSignal} signal
+ * @returns {Promise<Session | number>}
+ */
+export async function requestSession(api_host, app_key, state, signal) {
+  const body = JSON.stringify({
+    app_key,
+    user_id: state.user_id,
+    anonymous_id: state.anonymous_id,
+    traits: state.traits,
+    url: location.href,
+    locale: navigator.language || null,
+  });
+  const response = await post(api_host + '/sdk/v1/session', body, false, signal);
+  if (!response.ok) return response.status;
+  try {
+    return parseSession(await response.json());
+  } catch (_) {
+    return MALFORMED;
+  }
+}

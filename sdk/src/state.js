@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * The SDK instance's state: who the user is, the last session response, the guide on
+ * screen, and what this browser remembers of each guide. The server's `states` may lag
+ * behind (events still queued, a reload before they were sent), so progress is also kept
+ * in localStorage per user and guide version, and the two are merged.
+ */
+
+import { readJson, writeJson } from './storage.js';
+
+/** @typedef {import('./storage.js').StorageLike} StorageLike */
+/** @typedef {import('./rules.js').Guide} Guide */
+/** @typedef {import('./rules.js').GuideState} GuideState */
+/** @typedef {import('./styles.js').Theme} Theme */
+/** @typedef {Record<string, string | number | boolean | null>} Flat */
+/**
+ * @typedef {Object} Session
+ * @property {Guide[]} guides
+ * @property {Record<string, GuideState>} states
+ * @property {Theme} [theme]
+ */
+
+/**
+ * A flat object of strings (cut to `max_length`), finite numbers, booleans and nulls, at
+ * most `max_keys` keys: the shape the server accepts for traits and event properties.
+ * @param {unknown} value
+ * @param {number} max_keys
+ * @returns {Flat}
+ */
+export function flatten(value, max_keys, max_length = 1000) {
+  /** @type {Flat} */
+  const flat = {};
+  if (!value || typeof value !== 'object') return flat;
+  let kept = 0;
+  for (const [key, item] of Object.entries(value)) {
+    if (kept >= max_keys) break;
+    if (typeof item === 'string') flat[key] = item.slice(0, max_length);
+    else if ((typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean' || item === null) flat[key] = item;
+    else continue;
+    kept += 1;
+  }
+  return flat;
+}
+
+/**
+ * @param {StorageLike} storage
+ * @param {string} app_key
+ * @param {string} anonymous_id
+ */
+export function createState(storage, app_key, anonymous_id) {
+  const state = {
+    /** @type {string | null} */
+    user_id: null,
+    anonymous_id,
+    /** @type {Flat} */
+    traits: {},
+    /** @type {Session | null} */
+    session: null,
+    /** @type {import('./player.js').Player | null} */
+    player: null,
+    /** Guides completed, dismissed or ended in this page load: not shown again on their own. */
+    finished: /** @type {Set<number>} */ (new Set()),
+
+    /** This browser's progress for the current user, keyed `id@version`. */
+    progressKey() {
+      const who = state.user_id !== null ? 'u:' + state.user_id : 'a:' + state.anonymous_id;
+      return 'signpost:progress:' + app_key + ':' + who;
+    },
+
+    /**
+     * The server's state merged with this browser's: a flag set on either side holds, and
+     * the step saved here wins, being newer than the server's view.
+     * @param {Guide} guide
+     * @returns {GuideState}
+     */
+    get(guide) {
+      const server = (state.session && state.session.states[String(guide.id)]) || {};
+      const local = (readJson(storage, state.progressKey()) || {})[guide.id + '@' + guide.version] || {};
+      return {
+        seen: !!(server.seen || local.seen),
+        completed: !!(server.completed || local.completed),
+        dismissed: !!(server.dismissed || local.dismissed),
+        current_step: local.current_step ?? server.current_step ?? 0,
+      };
+    },
+
+    /**
+     * @param {Guide} guide
+     * @param {GuideState} change
+     */
+    set(guide, change) {
+      const key = state.progressKey();
+      const all = readJson(storage, key) || {};
+      const id = guide.id + '@' + guide.version;
+      all[id] = { ...all[id], ...change };
+      writeJson(storage, key, all);
+    },
+
+    /** Forget the user: a new anonymous id, no traits, nothing on screen. */
+    reset(/** @type {string} */ next_anonymous_id) {
+      // The old anonymous user is gone for good; a signed-in user's progress may be needed again.
+      storage.removeItem('signpost:progress:' + app_key + ':a:' + state.anonymous_id);
+      if (state.player) state.player.stop();
+      state.player = null;
+      state.user_id = null;
+      state.anonymous_id = next_anonymous_id;
+      state.traits = {};
+      state.finished.clear();
+    },
+  };
+  return state;
+}
+
+/** @typedef {ReturnType<typeof createState>} State */

@@ -1,0 +1,211 @@
+// @ts-check
+/**
+ * Sends queued events to `POST /sdk/v1/events`. Bodies are `text/plain` JSON, a "simple"
+ * request with no CORS preflight. One request at a time; batches of up to `batch_size`
+ * events after `flush_interval_ms`. Network errors, 408, 429 and 5xx are retried with
+ * exponential back-off and jitter (or the server's `Retry-After`, capped); 413 halves the
+ * batch; other 4xx drop it. Events leave the queue only on a 2xx.
+ *
+ * When the page is hidden the queue is flushed at once; at `pagehide` one `sendBeacon`
+ * carries what fits under `beacon_max_bytes` and the events stay queued, to be sent again
+ * by the next page load: a beacon's `true` only means "handed to the browser".
+ */
+
+/** @typedef {import('./config.js').Config} Config */
+/** @typedef {import('./queue.js').Queue} Queue */
+/** @typedef {import('./queue.js').QueueItem} QueueItem */
+/** @typedef {import('./scope.js').Scope} Scope */
+
+/**
+ * @param {number} status
+ */
+export const isRetryable = (status) => status === 0 || status === 408 || status === 429 || status >= 500;
+
+/**
+ * Exponential back-off with "equal jitter": half fixed, half random, so retries from many
+ * pages spread out but none comes back immediately.
+ * @param {number} attempt 0 for the first retry
+ * @param {number} base_ms
+ * @param {number} max_ms
+ * @param {() => number} [random]
+ */
+export function backoff(attempt, base_ms, max_ms, random = Math.random) {
+  const ceiling = Math.min(max_ms, base_ms * 2 ** Math.min(attempt, 30));
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/**
+ * `Retry-After` in milliseconds, capped; null when absent or not a number of seconds (the
+ * form the Signpost server sends).
+ * @param {string | null} header
+ * @param {number} max_ms
+ */
+export function retryAfter(header, max_ms) {
+  const seconds = header ? Number(header) : NaN;
+  return seconds >= 0 ? Math.min(seconds * 1000, max_ms) : null;
+}
+
+/**
+ * POST a JSON body as `text/plain`: a "simple" request, so no CORS preflight. No cookies.
+ * @param {string} url
+ * @param {string} body
+ * @param {boolean} keepalive
+ * @param {AbortSignal} [signal]
+ */
+export const post = (url, body, keepalive, signal) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+    body,
+    keepalive,
+    credentials: 'omit',
+    signal,
+  });
+
+/** @param {string} text */
+const byteLength = (text) => new TextEncoder().encode(text).length;
+
+/**
+ * @typedef {Object} TransportOptions
+ * @property {Config} config
+ * @property {Queue} queue
+ * @property {Scope} scope
+ * @property {(dropped: number, reason: string) => void} onDrop
+ */
+
+/** @param {TransportOptions} options */
+export function createTransport({ config, queue, scope, onDrop }) {
+  const url = config.api_host + '/sdk/v1/events';
+  /** @type {Set<string>} */
+  const inFlight = new Set();
+  let limit = config.batch_size;
+  let attempt = 0;
+  /** @type {(() => void) | null} */
+  let cancelTimer = null;
+  let waitingUntil = 0;
+  let timerDue = 0;
+
+  /** @param {QueueItem[]} batch */
+  function body(batch) {
+    return JSON.stringify({
+      app_key: config.app_key,
+      user_id: batch[0].user_id,
+      anonymous_id: batch[0].anonymous_id,
+      sent_at: new Date().toISOString(),
+      events: batch.map((item) => item.event),
+    });
+  }
+
+  /**
+   * Arrange the next send: now when a batch is full, after the flush interval otherwise,
+   * never before a back-off ends.
+   * @param {number} [delay]
+   */
+  function schedule(delay) {
+    if (scope.disposed || inFlight.size || !queue.size) return;
+    const wait = Math.max(
+      delay ?? (queue.size >= config.batch_size ? 0 : config.flush_interval_ms),
+      waitingUntil - Date.now(),
+    );
+    // Keep a pending send that comes sooner: re-arming on every new event (or every queue
+    // check) would postpone a busy page's events for ever.
+    const due = Date.now() + wait;
+    if (cancelTimer) {
+      if (timerDue <= due) return;
+      cancelTimer();
+    }
+    timerDue = due;
+    cancelTimer = scope.timeout(() => {
+      cancelTimer = null;
+      void flush();
+    }, wait);
+  }
+
+  /** @param {number} delay */
+  function retryLater(delay) {
+    waitingUntil = Date.now() + delay;
+    attempt += 1;
+    // Tell other pages this queue is alive, so they do not adopt it.
+    queue.touch();
+    schedule(delay);
+  }
+
+  async function flush() {
+    if (scope.disposed || inFlight.size) return;
+    const batch = queue.peek(limit);
+    if (!batch.length) return;
+    const ids = batch.map((item) => item.event.event_id);
+    ids.forEach((id) => inFlight.add(id));
+    const text = body(batch);
+    let status = 0;
+    /** @type {string | null} */
+    let retryHeader = null;
+    try {
+      // keepalive lets the request outlive the page, but browsers refuse bodies over 64 KB.
+      const response = await post(url, text, byteLength(text) < config.beacon_max_bytes, scope.signal);
+      status = response.status;
+      retryHeader = response.headers.get('Retry-After');
+    } catch (_) {
+      status = 0;
+    } finally {
+      ids.forEach((id) => inFlight.delete(id));
+    }
+    if (scope.disposed) return;
+    if (status >= 200 && status < 300) {
+      queue.remove(ids);
+      attempt = 0;
+      waitingUntil = 0;
+      limit = config.batch_size;
+      schedule(queue.size >= config.batch_size ? 0 : undefined);
+    } else if (status === 413 && batch.length > 1) {
+      limit = Math.ceil(batch.length / 2);
+      schedule(0);
+    } else if (isRetryable(status)) {
+      const delay =
+        retryAfter(retryHeader, config.retry_max_ms) ??
+        backoff(attempt, config.retry_base_ms, config.retry_max_ms);
+      retryLater(delay);
+    } else {
+      queue.remove(ids);
+      onDrop(ids.length, 'http_' + status);
+      schedule();
+    }
+  }
+
+  /** Hand what fits in one beacon to the browser; the events stay queued until a 2xx. */
+  function beacon() {
+    /** @type {QueueItem[]} */
+    let batch = queue.peek(config.batch_size * 25, inFlight);
+    let text = batch.length ? body(batch) : '';
+    while (batch.length > 1 && byteLength(text) >= config.beacon_max_bytes) {
+      batch = batch.slice(0, Math.floor(batch.length / 2));
+      text = body(batch);
+    }
+    if (!batch.length || byteLength(text) >= config.beacon_max_bytes) return;
+    let sent = false;
+    try {
+      sent = navigator.sendBeacon(url, text);
+    } catch (_) {
+      sent = false;
+    }
+    if (!sent) post(url, text, true).catch(() => {});
+  }
+
+  scope.listen(document, 'visibilitychange', () => {
+    if (document.visibilityState === 'hidden') schedule(0);
+  });
+  scope.listen(window, 'pagehide', beacon);
+  scope.listen(window, 'online', () => {
+    waitingUntil = 0;
+    schedule(0);
+  });
+  // A page restored from the back-forward cache owns its queue again.
+  scope.listen(window, 'pageshow', (event) => {
+    if (event.persisted) {
+      queue.touch();
+      schedule(0);
+    }
+  });
+
+  return { schedule, flush, beacon };
+}

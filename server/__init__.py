@@ -1,0 +1,1 @@
+"""The Starlette application, settings, storage, CLI and the thin `/sdk/v1` HTTP layer."""

@@ -1,0 +1,76 @@
+"""The application factory: explicit routes, middleware and error handlers; nothing at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypedDict
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from guides.delivery import DeliveryCache
+from server import demo, sdk_api
+from server.db import Database
+from server.errors import EXCEPTION_HANDLERS
+from server.migrations import upgrade_to_head
+from server.settings import Settings
+from server.state import AppState
+
+
+class LifespanState(TypedDict):
+    signpost: AppState
+
+
+async def health(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    with state.db.read() as session:
+        session.connection()
+    return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+async def home(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    if state.settings.demo:
+        return RedirectResponse(request.url_for("demo:host"), status_code=303)
+    return JSONResponse({"name": "Signpost", "sdk": str(request.url_for("sdk:bundle"))})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    settings.ensure_secret_key()
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
+        db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        if settings.migrate_on_start:
+            upgrade_to_head(settings.database_url)
+        state = AppState(
+            settings=settings, db=db, delivery=DeliveryCache(), bundle=sdk_api.Bundle()
+        )
+        logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
+        try:
+            yield {"signpost": state}
+        finally:
+            db.dispose()
+
+    routes: list[BaseRoute] = [
+        Route("/", home, name="home"),
+        Route("/healthz", health, name="health"),
+        Mount("/sdk/v1", routes=sdk_api.routes, name="sdk"),
+    ]
+    if settings.demo:
+        routes.append(Mount("/demo", routes=demo.routes, name="demo"))
+    middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
+    return Starlette(
+        debug=False,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,245 @@
+"""The `signpost` command: serve, demo, migrate, create-admin, apps, guides."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlmodel import Session
+
+from guides import App, SignpostError, create_app
+from guides import store as guide_store
+from guides.files import export_guides, import_guides, read_guide_files
+from server.accounts import create_admin_user
+from server.db import Database
+from server.migrations import upgrade_to_head
+from server.settings import Settings, SettingsError, load_settings
+
+
+class CliError(Exception):
+    """A user mistake on the command line: printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(**_overrides(args))
+        return int(args.handler(args, settings) or 0)
+    except SettingsError as exc:
+        print(f"signpost: {exc}", file=sys.stderr)
+        return 2
+    except (SignpostError, CliError) as exc:
+        print(f"signpost: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        name: value
+        for name in ("host", "port", "data_dir")
+        if (value := getattr(args, name, None)) is not None
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="signpost", description="In-app guides, adoption analytics and struggle detection."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, handler: object, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--data-dir", type=Path, help="data folder (SIGNPOST_DATA_DIR)")
+        return sub
+
+    for name, handler, text in (
+        ("serve", _serve, "Run the server."),
+        ("demo", _demo, "Run the server with a demo app, guides and host page at /demo."),
+    ):
+        sub = command(name, handler, text)
+        sub.add_argument("--host", help="interface to listen on (SIGNPOST_HOST)")
+        sub.add_argument("--port", type=int, help="port to listen on (SIGNPOST_PORT)")
+
+    command("migrate", _migrate, "Bring the database schema up to date.")
+
+    admin = command("create-admin", _create_admin, "Create an admin account.")
+    admin.add_argument("email")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    apps = commands.add_parser("apps", help="Manage apps.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create = apps.add_parser("create", help="Create an app and print its public SDK key.")
+    create.set_defaults(handler=_apps_create)
+    create.add_argument("name")
+    create.add_argument(
+        "--origin", action="append", default=[], help="allowed origin, e.g. https://app.example.com"
+    )
+    create.add_argument("--data-dir", type=Path)
+    listing = apps.add_parser("list", help="List apps with their keys and origins.")
+    listing.set_defaults(handler=_apps_list)
+    listing.add_argument("--data-dir", type=Path)
+
+    guides = commands.add_parser("guides", help="Guides as files.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    imp = guides.add_parser("import", help="Create or update guides from YAML or JSON files.")
+    imp.set_defaults(handler=_guides_import)
+    imp.add_argument("path", type=Path, help="a guide file, or a folder of them")
+    imp.add_argument("--app", required=True, help="app name, public key or id")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print what would change, change nothing"
+    )
+    imp.add_argument("--data-dir", type=Path)
+    exp = guides.add_parser("export", help="Write one YAML file per guide of an app.")
+    exp.set_defaults(handler=_guides_export)
+    exp.add_argument("app", help="app name, public key or id")
+    exp.add_argument("directory", type=Path)
+    exp.add_argument("--data-dir", type=Path)
+    return parser
+
+
+def _database(settings: Settings) -> Database:
+    upgrade_to_head(settings.database_url)
+    return Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import create_app as create_web_app
+
+    logging.basicConfig(
+        level=settings.log_level.value.upper(), format="%(levelname)s:     %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        create_web_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.value,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo.seed import seed_demo
+
+    settings.demo = True
+    database = _database(settings)
+    try:
+        app = seed_demo(database, settings)
+    finally:
+        database.dispose()
+    print(f"Demo app {app.name!r} (key {app.public_key}) is ready.")
+    print(f"Open {settings.public_url}/demo to see its guides.")
+    return _serve(args, settings)
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    upgrade_to_head(settings.database_url)
+    print("The database schema is up to date.")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise CliError("the two passwords differ")
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            user = create_admin_user(session=session, email=args.email, password=password)
+        print(f"Admin {user.email} created.")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _apps_create(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            app = create_app(session=session, name=args.name, allowed_origins=args.origin)
+        print(app.public_key)
+    finally:
+        database.dispose()
+    return 0
+
+
+def _apps_list(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.read() as session:
+            for app in guide_store.all_apps(session):
+                print(f"{app.id}\t{app.name}\t{app.public_key}\t{' '.join(app.allowed_origins)}")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _find_app(session: Session, reference: str) -> App:
+    app = (
+        guide_store.app_by_key(session, reference)
+        or guide_store.app_by_name(session, reference)
+        or (session.get(App, int(reference)) if reference.isdigit() else None)
+    )
+    if app is None:
+        raise CliError(f"no app named {reference!r} (use its name, public key or id)")
+    return app
+
+
+def _guides_import(args: argparse.Namespace, settings: Settings) -> int:
+    files = read_guide_files(args.path)
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            app = _find_app(session, args.app)
+            assert app.id is not None
+            outcomes = import_guides(
+                session=session,
+                app_id=app.id,
+                documents=[file.document for file in files],
+                author="signpost guides import",
+            )
+            for outcome in outcomes:
+                live = f" (live: version {outcome.version})" if outcome.version else ""
+                print(f"{outcome.action:<12} {outcome.slug}{live}")
+            if args.dry_run:
+                session.rollback()
+                print("Dry run: nothing was changed.")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _guides_export(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.read() as session:
+            app = _find_app(session, args.app)
+            assert app.id is not None
+            paths = export_guides(session=session, app_id=app.id, directory=args.directory)
+        for path in paths:
+            print(path)
+    finally:
+        database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

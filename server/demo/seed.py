@@ -1,0 +1,42 @@
+"""The demo app and its guides, created once and kept in step with `server/demo/guides/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from guides import App, create_app
+from guides import store as guide_store
+from guides.files import import_guides, read_guide_files
+from server.db import Database
+from server.settings import Settings
+
+DEMO_APP_NAME = "Signpost demo"
+DEMO_GUIDES = Path(__file__).parent / "guides"
+
+
+def demo_origins(settings: Settings) -> list[str]:
+    """The public URL, and its localhost twin: people open either."""
+    parts = urlsplit(settings.public_url)
+    origins = {f"{parts.scheme}://{parts.netloc}"}
+    port = f":{parts.port}" if parts.port else ""
+    if parts.hostname in ("127.0.0.1", "localhost", "0.0.0.0"):  # noqa: S104 (a name, not a bind)
+        origins |= {f"{parts.scheme}://127.0.0.1{port}", f"{parts.scheme}://localhost{port}"}
+    return sorted(origins)
+
+
+def seed_demo(database: Database, settings: Settings) -> App:
+    with database.write() as session:
+        app = guide_store.app_by_name(session, DEMO_APP_NAME)
+        if app is None:
+            app = create_app(
+                session=session, name=DEMO_APP_NAME, allowed_origins=demo_origins(settings)
+            )
+        else:
+            app.allowed_origins = sorted(set(app.allowed_origins) | set(demo_origins(settings)))
+            session.add(app)
+        assert app.id is not None
+        documents = [file.document for file in read_guide_files(DEMO_GUIDES)]
+        import_guides(session=session, app_id=app.id, documents=documents, author="demo")
+        session.refresh(app)
+    return app

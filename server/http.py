@@ -1,0 +1,66 @@
+"""Reading request bodies safely: size limit before parsing, JSON errors as domain errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+
+from guides.errors import InvalidPayload, MalformedJson, PayloadTooLarge, fields_from_pydantic
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing one over `limit` bytes before reading it all (413)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    body = await read_body(request, limit)
+    try:
+        return json.loads(body, parse_constant=_not_json, parse_float=_finite_float)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJson(f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedJson("the body is nested too deeply") from None
+
+
+def _not_json(name: str) -> float:
+    # Python's json accepts NaN and Infinity; JSON (and PostgreSQL's jsonb) does not.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
+
+
+def parse(model: type[Model], payload: Any) -> Model:
+    """Validate a decoded payload, naming every wrong field (422)."""
+    if not isinstance(payload, dict):
+        raise InvalidPayload(
+            "the body must be a JSON object",
+            fields=[{"field": "(body)", "message": "not an object"}],
+        )
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        fields = fields_from_pydantic(exc.errors())
+        names = ", ".join(sorted({f["field"] for f in fields}))
+        raise InvalidPayload(f"invalid fields: {names}", fields=fields) from None

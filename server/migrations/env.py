@@ -1,0 +1,33 @@
+"""Alembic environment: the metadata of every model package, batch mode for SQLite."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from server.db import Database
+from server.models import import_all_models
+
+import_all_models()
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    database = Database(config.attributes["database_url"])
+    try:
+        with database.engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=database.is_sqlite,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+    finally:
+        database.dispose()
+
+
+run_migrations_online()

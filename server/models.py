@@ -1,0 +1,9 @@
+"""Every storage model of every package, imported in one place for migrations and tests."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import analytics.models  # noqa: F401
+    import guides.models  # noqa: F401
+    import server.accounts  # noqa: F401

@@ -1,0 +1,107 @@
+"""`/sdk/v1`: the thin HTTP layer the browser SDK talks to (docs/sdk-protocol.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from analytics.ingest import EventBatch, record_events
+from guides.apps import app_for_key, check_origin
+from guides.delivery import SessionRequest, start_session
+from sdk import BUNDLE_PATH
+from server.http import parse, read_json
+from server.state import AppState
+
+CORS_PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _cors(origin: str | None) -> dict[str, str]:
+    # Only reached after check_origin accepted the origin for this app.
+    if not origin:
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "Retry-After",
+        "Vary": "Origin",
+    }
+
+
+async def session(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    payload = parse(SessionRequest, await read_json(request, state.settings.max_body_bytes))
+    origin = request.headers.get("origin")
+    body = await run_in_threadpool(
+        start_session, sessions=state.db, cache=state.delivery, request=payload, origin=origin
+    )
+    return JSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
+
+
+async def events(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    batch = parse(EventBatch, await read_json(request, state.settings.max_body_bytes))
+    origin = request.headers.get("origin")
+    result = await run_in_threadpool(_ingest, state, batch, origin)
+    return JSONResponse(result, headers={**_cors(origin), "Cache-Control": "no-store"})
+
+
+def _ingest(state: AppState, batch: EventBatch, origin: str | None) -> dict:
+    received_at = datetime.now(UTC)
+    with state.db.read() as read_session:
+        app = app_for_key(read_session, batch.app_key)
+        check_origin(app, origin)
+    with state.db.write() as write_session:
+        return record_events(
+            session=write_session, app=app, batch=batch, received_at=received_at
+        ).to_json()
+
+
+async def preflight(request: Request) -> Response:
+    origin = request.headers.get("origin")
+    return Response(status_code=204, headers={**_cors(origin), **CORS_PREFLIGHT_HEADERS})
+
+
+class Bundle:
+    """The built SDK, read once, served with a content hash as its ETag."""
+
+    def __init__(self) -> None:
+        self.body = BUNDLE_PATH.read_bytes() if BUNDLE_PATH.exists() else b""
+        self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
+async def bundle(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    headers = {
+        "ETag": state.bundle.etag,
+        # Short: a new release reaches customers' users within minutes, revalidation is cheap.
+        "Cache-Control": "public, max-age=300",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if request.headers.get("if-none-match") == state.bundle.etag:
+        return Response(status_code=304, headers=headers)
+    if not state.bundle.body:
+        return JSONResponse(
+            {"error": "the SDK bundle is not built", "code": "bundle_missing", "status": 503},
+            status_code=503,
+            headers={"Retry-After": "60"},
+        )
+    return Response(
+        state.bundle.body, media_type="application/javascript; charset=utf-8", headers=headers
+    )
+
+
+routes = [
+    Route("/signpost.js", bundle, methods=["GET", "HEAD"], name="bundle"),
+    Route("/session", session, methods=["POST"], name="session"),
+    Route("/session", preflight, methods=["OPTIONS"]),
+    Route("/events", events, methods=["POST"], name="events"),
+    Route("/events", preflight, methods=["OPTIONS"]),
+]

@@ -1,0 +1,21 @@
+"""What the lifespan builds once per process and every handler reads from `request.state`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from guides.delivery import DeliveryCache
+from server.db import Database
+from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.sdk_api import Bundle
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    delivery: DeliveryCache
+    bundle: Bundle

@@ -1,0 +1,90 @@
+"""One-line factories for test data, built through the same domain functions as the product."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from guides import App, Guide, GuideDocument, create_app, publish_guide, save_guide
+
+ORIGIN = "https://app.example.com"
+
+
+def make_app(session: Session, name: str = "Acme", origins: list[str] | None = None) -> App:
+    return create_app(session=session, name=name, allowed_origins=origins or [ORIGIN])
+
+
+def guide_document(
+    slug: str = "welcome", steps: int | list[dict[str, Any]] = 1, **overrides: Any
+) -> GuideDocument:
+    """A valid document; `steps` is a count of generated steps or the steps themselves."""
+    if isinstance(steps, int):
+        steps = [
+            {
+                "title": f"Step {i + 1}",
+                "body": f"Body **{i + 1}**",
+                "target": {"selector": f"#s{i}"},
+            }
+            for i in range(steps)
+        ]
+    kind = overrides.pop("kind", "walkthrough" if len(steps) > 1 else "tooltip")
+    return GuideDocument.model_validate(
+        {
+            "slug": slug,
+            "name": slug.replace("-", " ").title(),
+            "kind": kind,
+            "steps": steps,
+            **overrides,
+        }
+    )
+
+
+def make_guide(
+    session: Session, app: App, slug: str = "welcome", steps: int = 1, **kw: Any
+) -> Guide:
+    assert app.id is not None
+    return save_guide(
+        session=session, app_id=app.id, document=guide_document(slug, steps, **kw)
+    ).guide
+
+
+def make_published_guide(
+    session: Session, app: App, slug: str = "welcome", steps: int = 1, **kw: Any
+) -> Guide:
+    guide = make_guide(session, app, slug, steps, **kw)
+    assert guide.id is not None
+    publish_guide(session=session, guide_id=guide.id, author="tests")
+    session.refresh(guide)
+    return guide
+
+
+def event(type: str = "guide_shown", guide: Guide | None = None, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": str(uuid.uuid4()),
+        "type": type,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "url": f"{ORIGIN}/",
+    }
+    if guide is not None:
+        body |= {"guide_id": guide.id, "guide_version": guide.live_version or 1}
+    return body | fields
+
+
+def session_body(app: App, **overrides: Any) -> dict[str, Any]:
+    """A `POST /sdk/v1/session` body as the SDK sends it for an anonymous visitor."""
+    return {
+        "app_key": app.public_key,
+        "user_id": None,
+        "anonymous_id": "anon-1",
+        "traits": {},
+        "url": f"{ORIGIN}/",
+        **overrides,
+    }
+
+
+def event_batch(app: App, events: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+    """A `POST /sdk/v1/events` body carrying `events`."""
+    return {"app_key": app.public_key, "anonymous_id": "anon-1", "events": events, **overrides}
