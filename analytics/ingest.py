@@ -22,7 +22,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session, col, select
 
-from analytics.models import GUIDE_EVENT_TYPES, STEP_EVENT_TYPES, Event, EventType
+from analytics.models import (
+    GUIDE_EVENT_TYPES,
+    SCALE_RANGES,
+    STEP_EVENT_TYPES,
+    Event,
+    EventType,
+    ExitReason,
+    SurveyScale,
+)
 from guides import store
 from guides.delivery import find_or_create_user
 from guides.errors import InvalidPayload, fields_from_pydantic
@@ -35,7 +43,8 @@ MAX_PROPERTY_LENGTH = 1000
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 MAX_ID = 2**31 - 1  # guide ids and version numbers are 32-bit integer columns
-PropertyValue = str | int | float | bool | None
+MAX_LIST_ITEMS = 50
+PropertyValue = str | int | float | bool | None | list[str]
 
 
 class EventIn(BaseModel):
@@ -71,13 +80,18 @@ class EventIn(BaseModel):
     def _small_properties(
         cls, value: dict[str, PropertyValue], info: ValidationInfo
     ) -> dict[str, PropertyValue]:
-        if info.data.get("type") == EventType.track and not isinstance(value.get("name"), str):
-            raise ValueError("a track event needs properties.name")
         if len(value) > MAX_PROPERTIES:
             raise ValueError(f"at most {MAX_PROPERTIES} properties")
         for key, item in value.items():
-            if len(key) > 100 or (isinstance(item, str) and len(item) > MAX_PROPERTY_LENGTH):
+            items = item if isinstance(item, list) else [item]
+            if len(items) > MAX_LIST_ITEMS:
+                raise ValueError(f"property {key[:100]!r} has more than {MAX_LIST_ITEMS} items")
+            too_long = any(isinstance(i, str) and len(i) > MAX_PROPERTY_LENGTH for i in items)
+            if len(key) > 100 or too_long:
                 raise ValueError(f"property {key[:100]!r} is too long")
+        check = PROPERTY_CHECKS.get(info.data.get("type"))  # type: ignore[arg-type]
+        if check is not None:
+            check(value)
         return value
 
     @field_validator("url", "properties")
@@ -86,6 +100,75 @@ class EventIn(BaseModel):
         if contains_nul(value):
             raise ValueError("must not contain NUL characters")
         return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_common(props: dict[str, PropertyValue]) -> None:
+    duration = props.get("duration_ms")
+    if duration is not None and not (_is_int(duration) and 0 <= duration <= 2**31):  # type: ignore[operator]
+        raise ValueError("properties.duration_ms must be a whole number of milliseconds >= 0")
+
+
+def _check_track(props: dict[str, PropertyValue]) -> None:
+    if not isinstance(props.get("name"), str):
+        raise ValueError("a track event needs properties.name")
+
+
+def _check_dismissed(props: dict[str, PropertyValue]) -> None:
+    _check_common(props)
+    reason = props.get("reason", ExitReason.dismissed.value)
+    if reason not in set(ExitReason):
+        raise ValueError(f"properties.reason must be one of {', '.join(ExitReason)}")
+
+
+def _check_survey(props: dict[str, PropertyValue]) -> None:
+    if not isinstance(props.get("question"), str) or not props["question"]:
+        raise ValueError("a survey_answered event needs properties.question")
+    scale, value = props.get("scale"), props.get("value")
+    if scale not in set(SurveyScale):
+        raise ValueError(f"properties.scale must be one of {', '.join(SurveyScale)}")
+    scale = SurveyScale(scale)
+    if scale in SCALE_RANGES:
+        low, high = SCALE_RANGES[scale]
+        if not (_is_int(value) and low <= value <= high):  # type: ignore[operator]
+            raise ValueError(f"properties.value must be a whole number from {low} to {high}")
+    elif scale == SurveyScale.single and not isinstance(value, str):
+        raise ValueError("properties.value must be the chosen option's id")
+    elif scale == SurveyScale.multiple and not isinstance(value, list):
+        raise ValueError("properties.value must be a list of the chosen options' ids")
+    elif scale == SurveyScale.text and not isinstance(props.get("comment"), str):
+        raise ValueError("a text answer needs properties.comment")
+    comment = props.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise ValueError("properties.comment must be text")
+
+
+def _check_checklist_item(props: dict[str, PropertyValue]) -> None:
+    if not isinstance(props.get("item"), str) or not props["item"]:
+        raise ValueError("a checklist_item_completed event needs properties.item")
+
+
+def _check_search(props: dict[str, PropertyValue]) -> None:
+    results = props.get("results")
+    if not isinstance(props.get("query"), str):
+        raise ValueError("a resource_center_searched event needs properties.query")
+    if not (_is_int(results) and results >= 0):  # type: ignore[operator]
+        raise ValueError("properties.results must be the number of results found")
+
+
+# What each event type requires of its properties (docs/sdk-protocol.md, "Event types").
+PROPERTY_CHECKS = {
+    EventType.track: _check_track,
+    EventType.step_completed: _check_common,
+    EventType.guide_completed: _check_common,
+    EventType.guide_dismissed: _check_dismissed,
+    EventType.survey_answered: _check_survey,
+    EventType.checklist_item_completed: _check_checklist_item,
+    EventType.resource_center_searched: _check_search,
+}
 
 
 def _required_for(value: Any, info: ValidationInfo, types: frozenset[EventType]) -> Any:

@@ -20,13 +20,45 @@ class EventType(StrEnum):
     guide_completed = "guide_completed"
     guide_dismissed = "guide_dismissed"
     target_missing = "target_missing"
+    survey_answered = "survey_answered"
+    checklist_item_completed = "checklist_item_completed"
+    resource_center_searched = "resource_center_searched"
     track = "track"
 
 
-GUIDE_EVENT_TYPES = frozenset(EventType) - {EventType.track}
+GUIDE_EVENT_TYPES = frozenset(EventType) - {EventType.track, EventType.resource_center_searched}
 STEP_EVENT_TYPES = frozenset(
-    {EventType.step_shown, EventType.step_completed, EventType.target_missing}
+    {
+        EventType.step_shown,
+        EventType.step_completed,
+        EventType.target_missing,
+        EventType.survey_answered,
+    }
 )
+
+
+class ExitReason(StrEnum):
+    """Why a guide ended without being completed: `properties.reason` of `guide_dismissed`."""
+
+    dismissed = "dismissed"
+    navigated_away = "navigated_away"
+    target_missing = "target_missing"
+    error = "error"
+    timed_out = "timed_out"
+
+
+class SurveyScale(StrEnum):
+    """What a `survey_answered` event's `properties.value` means."""
+
+    nps = "nps"  # 0 to 10
+    csat = "csat"  # 1 to 5
+    ces = "ces"  # 1 to 7
+    single = "single"  # one option's id
+    multiple = "multiple"  # a list of option ids
+    text = "text"  # free text (in properties.comment)
+
+
+SCALE_RANGES = {SurveyScale.nps: (0, 10), SurveyScale.csat: (1, 5), SurveyScale.ces: (1, 7)}
 
 
 class Event(SQLModel, table=True):

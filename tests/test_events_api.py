@@ -274,7 +274,9 @@ class TestEvents:
                     (
                         "events[0].type",
                         "Input should be 'guide_shown', 'step_shown', 'step_completed',"
-                        " 'guide_completed', 'guide_dismissed', 'target_missing' or 'track'",
+                        " 'guide_completed', 'guide_dismissed', 'target_missing',"
+                        " 'survey_answered', 'checklist_item_completed',"
+                        " 'resource_center_searched' or 'track'",
                     )
                 ],
             ),
@@ -320,6 +322,99 @@ class TestEvents:
                 [("events[0].url", "Value error, must not contain NUL characters")],
             ),
             ({"referrer": "x"}, [("events[0].referrer", "Extra inputs are not permitted")]),
+            (
+                {"type": "guide_dismissed", "properties": {"reason": "bored"}},
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.reason must be one of dismissed,"
+                        " navigated_away, target_missing, error, timed_out",
+                    )
+                ],
+            ),
+            (
+                {"type": "step_completed", "properties": {"duration_ms": -5}},
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.duration_ms must be a whole number of"
+                        " milliseconds >= 0",
+                    )
+                ],
+            ),
+            (
+                {"type": "survey_answered", "properties": {"scale": "nps", "value": 3}},
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, a survey_answered event needs properties.question",
+                    )
+                ],
+            ),
+            (
+                {
+                    "type": "survey_answered",
+                    "properties": {"question": "q1", "scale": "nps", "value": 11},
+                },
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.value must be a whole number from 0 to 10",
+                    )
+                ],
+            ),
+            (
+                {
+                    "type": "survey_answered",
+                    "properties": {"question": "q1", "scale": "csat", "value": 0},
+                },
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.value must be a whole number from 1 to 5",
+                    )
+                ],
+            ),
+            (
+                {
+                    "type": "survey_answered",
+                    "properties": {"question": "q1", "scale": "multiple", "value": "a"},
+                },
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.value must be a list of the chosen options' ids",
+                    )
+                ],
+            ),
+            (
+                {"type": "checklist_item_completed", "step_index": DROP},
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, a checklist_item_completed event needs properties.item",
+                    )
+                ],
+            ),
+            (
+                {
+                    "type": "resource_center_searched",
+                    "guide_id": DROP,
+                    "guide_version": DROP,
+                    "step_index": DROP,
+                    "properties": {"query": "export"},
+                },
+                [
+                    (
+                        "events[0].properties",
+                        "Value error, properties.results must be the number of results found",
+                    )
+                ],
+            ),
+            (
+                {"properties": {"tags": ["a"] * 51}},
+                [("events[0].properties", "Value error, property 'tags' has more than 50 items")],
+            ),
         ],
         ids=[
             "guide-event-without-guide",
@@ -340,6 +435,15 @@ class TestEvents:
             "nul-in-property",
             "nul-in-url",
             "unknown-key",
+            "unknown-exit-reason",
+            "negative-duration",
+            "survey-without-question",
+            "nps-beyond-ten",
+            "csat-zero",
+            "multiple-choice-not-a-list",
+            "checklist-item-without-item",
+            "search-without-result-count",
+            "list-property-too-long",
         ],
     )
     def test_a_batch_of_only_invalid_events_names_each_wrong_field(
@@ -688,9 +792,30 @@ def test_every_event_factory_type_is_accepted_by_the_server(
         event("guide_dismissed", guide),
         event("target_missing", guide, step_index=1),
         event("track", properties={"name": "export"}),
+        event("guide_dismissed", guide, properties={"reason": "navigated_away", "duration_ms": 5}),
+        event(
+            "survey_answered",
+            guide,
+            step_index=0,
+            properties={"question": "nps", "scale": "nps", "value": 9, "comment": "Nice"},
+        ),
+        event(
+            "survey_answered",
+            guide,
+            step_index=1,
+            properties={"question": "why", "scale": "multiple", "value": ["speed", "price"]},
+        ),
+        event(
+            "survey_answered",
+            guide,
+            step_index=2,
+            properties={"question": "more", "scale": "text", "comment": "Add dark mode"},
+        ),
+        event("checklist_item_completed", guide, properties={"item": "invite-team"}),
+        event("resource_center_searched", properties={"query": "export", "results": 0}),
     ]
 
     response = post(client, event_batch(app, events))
 
-    assert response.json() == {"accepted": 7, "duplicates": 0, "rejected": []}
+    assert response.json() == {"accepted": 13, "duplicates": 0, "rejected": []}
     assert {uuid.UUID(e["event_id"]) for e in events} == {e.event_id for e in stored_events(db)}
