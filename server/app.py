@@ -47,7 +47,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
-        db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        db = Database(
+            settings.database_url,
+            busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            pool_size=settings.database_pool_size,
+        )
         if settings.migrate_on_start:
             upgrade_to_head(settings.database_url)
         state = AppState(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -43,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return {
         name: value
-        for name in ("host", "port", "data_dir")
+        for name in ("host", "port", "data_dir", "workers")
         if (value := getattr(args, name, None)) is not None
     }
 
@@ -67,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         sub = command(name, handler, text)
         sub.add_argument("--host", help="interface to listen on (SIGNPOST_HOST)")
         sub.add_argument("--port", type=int, help="port to listen on (SIGNPOST_PORT)")
+        sub.add_argument("--workers", type=int, help="server processes (SIGNPOST_WORKERS)")
 
     command("migrate", _migrate, "Bring the database schema up to date.")
 
@@ -122,15 +126,37 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.value.upper(), format="%(levelname)s:     %(name)s: %(message)s"
     )
-    uvicorn.run(
-        create_web_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.value,
-        proxy_headers=True,
-        server_header=False,
-    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.value,
+        "proxy_headers": True,
+        "server_header": False,
+    }
+    if settings.workers == 1:
+        uvicorn.run(create_web_app(settings), **options)
+        return 0
+    # Each worker process builds its app from the environment: hand it these very settings,
+    # and migrate once here rather than in every worker at the same moment.
+    if settings.migrate_on_start:
+        upgrade_to_head(settings.database_url)
+    os.environ.update(worker_environment(settings))
+    uvicorn.run("server.app:create_app", factory=True, workers=settings.workers, **options)
     return 0
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """`SIGNPOST_*` variables that make `Settings()` in a worker equal to `settings`."""
+    settings.ensure_secret_key()
+    values = settings.model_dump(mode="json", exclude={"secret_key"})
+    environment = {
+        f"SIGNPOST_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+        if value is not None
+    }
+    environment["SIGNPOST_SECRET_KEY"] = settings.ensure_secret_key().get_secret_value()
+    environment["SIGNPOST_MIGRATE_ON_START"] = "false"
+    return environment
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

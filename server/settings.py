@@ -60,6 +60,20 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long a SQLite connection waits for a lock before failing."
     )
+    database_pool_size: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections each server process keeps open (and as many more "
+        "at peaks). Processes times twice this must stay under the server's max_connections.",
+    )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Server processes `signpost serve` starts on one port. Each caches published "
+        "guides and sees a publish on its next request.",
+    )
     max_body_bytes: int = Field(
         512 * 1024, ge=1024, description="Largest request body the SDK endpoints accept."
     )

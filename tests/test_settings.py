@@ -38,6 +38,8 @@ class TestLoadSettings:
             "demo": False,
             "migrate_on_start": True,
             "sqlite_busy_timeout_ms": 5000,
+            "database_pool_size": 10,
+            "workers": 1,
             "max_body_bytes": 512 * 1024,
         }
         assert settings.is_sqlite
@@ -53,6 +55,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_DEMO", "true")
         monkeypatch.setenv("SIGNPOST_MIGRATE_ON_START", "false")
         monkeypatch.setenv("SIGNPOST_SQLITE_BUSY_TIMEOUT_MS", "250")
+        monkeypatch.setenv("SIGNPOST_DATABASE_POOL_SIZE", "4")
+        monkeypatch.setenv("SIGNPOST_WORKERS", "3")
         monkeypatch.setenv("SIGNPOST_MAX_BODY_BYTES", "2048")
 
         settings = load_settings()
@@ -70,6 +74,8 @@ class TestLoadSettings:
             "demo": True,
             "migrate_on_start": False,
             "sqlite_busy_timeout_ms": 250,
+            "database_pool_size": 4,
+            "workers": 3,
             "max_body_bytes": 2048,
         }
         assert not settings.is_sqlite
