@@ -36,18 +36,25 @@ def create_app(*, session: Session, name: str, allowed_origins: list[str]) -> Ap
     return app
 
 
+UNKNOWN_KEY_MESSAGE = "no app has this key; copy the snippet again from the install page"
+
+
 def app_for_key(session: Session, public_key: str) -> App:
     app = store.app_by_key(session, public_key) if public_key else None
     if app is None:
-        raise UnknownAppKey("no app has this key; copy the snippet again from the install page")
+        raise UnknownAppKey(UNKNOWN_KEY_MESSAGE)
     return app
 
 
 def check_origin(app: App, origin: str | None) -> None:
     """Browsers name the page's origin; only the app's own may call the SDK endpoints."""
+    check_allowed(app.allowed_origins, origin)
+
+
+def check_allowed(allowed_origins: list[str], origin: str | None) -> None:
     if origin is None:
         return
-    if origin not in app.allowed_origins:
+    if origin not in allowed_origins:
         raise OriginNotAllowed(
             f"the origin {origin} is not allowed for this app; add it to the app's allowed origins"
         )

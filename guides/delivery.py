@@ -8,17 +8,20 @@ re-parsing of guide content; it writes only when the user is new or their traits
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from guides import store
-from guides.apps import app_for_key, check_origin
+from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
-from guides.models import App, EndUser
+from guides.errors import UnknownAppKey
+from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
 from guides.themes import theme_for
@@ -93,46 +96,76 @@ class DeliveryCache:
         self._sets: dict[int, DeliverySet] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, app: App) -> DeliverySet:
-        assert app.id is not None
-        current = self._sets.get(app.id)
-        if current is not None and current.stamp == app.publish_stamp:
+    def get(self, session: Session, app_id: int, stamp: int) -> DeliverySet:
+        current = self._sets.get(app_id)
+        if current is not None and current.stamp == stamp:
             return current
         with self._lock:
-            current = self._sets.get(app.id)
-            if current is None or current.stamp != app.publish_stamp:
-                current = _load(session, app)
-                self._sets[app.id] = current
+            current = self._sets.get(app_id)
+            if current is None or current.stamp != stamp:
+                current = _load(session, app_id, stamp)
+                self._sets[app_id] = current
             return current
 
 
-def _load(session: Session, app: App) -> DeliverySet:
-    assert app.id is not None
+def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
     guides = []
-    for snapshot in store.live_snapshots(session, app.id):
+    for snapshot in store.live_snapshots(session, app_id):
         payload = {key: value for key, value in snapshot.items() if key != "audience"}
         guides.append(LiveGuide(Audience.model_validate(snapshot["audience"]), payload))
-    return DeliverySet(stamp=app.publish_stamp, guides=tuple(guides))
+    return DeliverySet(stamp=stamp, guides=tuple(guides))
 
 
 def start_session(
     *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
 ) -> dict[str, Any]:
     """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md)."""
+    answer = returning_user_session(sessions=sessions, cache=cache, request=request, origin=origin)
+    if answer is not None:
+        return answer
+    with sessions.write() as session:
+        row = _app_row(session, request, origin)
+        user = remember_user(session=session, app_id=row.id, request=request)
+        assert user.id is not None
+        delivery = cache.get(session, row.id, row.publish_stamp)
+        states = store.guide_state_rows(session, user.id)
+    return _answer(request, delivery, row.theme, user.traits, user.is_anonymous, states)
+
+
+def returning_user_session(
+    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+) -> dict[str, Any] | None:
+    """The answer for a known user whose traits did not change: reads only, so the server may
+    run it without a worker thread. None when the user must be stored first."""
     with sessions.read() as session:
-        app = app_for_key(session, request.app_key)
-        check_origin(app, origin)
-        delivery = cache.get(session, app)
-        user = store.end_user(session, app.id, request.external_id)  # type: ignore[arg-type]
-        states = store.guide_states(session, user.id) if user and user.id else []
-    if user is None or _traits_change(user.traits, request.traits):
-        with sessions.write() as session:
-            user = remember_user(session=session, app_id=app.id, request=request)  # type: ignore[arg-type]
-    traits = user.traits
+        row = _app_row(session, request, origin)
+        if row.user_id is None or _traits_change(row.traits, request.traits):
+            return None
+        delivery = cache.get(session, row.id, row.publish_stamp)
+        states = store.guide_state_rows(session, row.user_id)
+    return _answer(request, delivery, row.theme, row.traits, row.is_anonymous, states)
+
+
+def _app_row(session: Session, request: SessionRequest, origin: str | None) -> Row[Any]:
+    row = store.app_and_user(session, request.app_key, request.external_id)
+    if row is None:
+        raise UnknownAppKey(UNKNOWN_KEY_MESSAGE)
+    check_allowed(row.allowed_origins, origin)
+    return row
+
+
+def _answer(
+    request: SessionRequest,
+    delivery: DeliverySet,
+    theme: dict[str, Any],
+    traits: dict[str, Any],
+    anonymous: bool,
+    states: Sequence[Row[Any]],
+) -> dict[str, Any]:
     return {
-        "user": {"id": request.user_id or request.anonymous_id, "anonymous": user.is_anonymous},
+        "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
-        "theme": theme_for(app.theme),
+        "theme": theme_for(theme),
         "guides": [g.payload for g in delivery.guides if audience_matches(g.audience, traits)],
         "states": {
             str(state.guide_id): {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Row, and_, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -68,6 +69,46 @@ def end_user(session: Session, app_id: int, external_id: str) -> EndUser | None:
     return session.exec(
         select(EndUser).where(EndUser.app_id == app_id, EndUser.external_id == external_id)
     ).first()
+
+
+# The hot path of `POST /sdk/v1/session`: built once, run as plain rows (no ORM objects).
+_APP_AND_USER = (
+    select(  # type: ignore[call-overload]
+        App.id,
+        App.publish_stamp,
+        App.allowed_origins,
+        App.theme,
+        EndUser.id.label("user_id"),  # type: ignore[union-attr]
+        EndUser.traits,
+        EndUser.is_anonymous,
+    )
+    .outerjoin(
+        EndUser,
+        and_(
+            col(EndUser.app_id) == col(App.id),
+            col(EndUser.external_id) == bindparam("external_id"),
+        ),
+    )
+    .where(col(App.public_key) == bindparam("public_key"))
+)
+_STATES_OF_USER = select(  # type: ignore[call-overload]
+    GuideState.guide_id,
+    GuideState.seen,
+    GuideState.current_step,
+    GuideState.completed,
+    GuideState.dismissed,
+).where(col(GuideState.end_user_id) == bindparam("end_user_id"))
+
+
+def app_and_user(session: Session, public_key: str, external_id: str) -> Row[Any] | None:
+    """The app with this key and, if known, its end user: one query, plain columns."""
+    parameters = {"public_key": public_key, "external_id": external_id}
+    return session.connection().execute(_APP_AND_USER, parameters).first()
+
+
+def guide_state_rows(session: Session, end_user_id: int) -> Sequence[Row[Any]]:
+    """(guide_id, seen, current_step, completed, dismissed) of each guide the user met."""
+    return session.connection().execute(_STATES_OF_USER, {"end_user_id": end_user_id}).all()
 
 
 def guide_states(session: Session, end_user_id: int) -> Sequence[GuideState]:
