@@ -1,4 +1,4 @@
-"""The `signpost` command: serve, demo, migrate, create-admin, apps, guides."""
+"""The `signpost` command: serve, demo, migrate, backup, restore, create-admin, apps, guides."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from guides import App, SignpostError, create_app
 from guides import store as guide_store
 from guides.files import export_guides, import_guides, read_guide_files
+from server import backup
 from server.accounts import create_admin_user
 from server.db import Database
 from server.migrations import upgrade_to_head
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"signpost: {exc}", file=sys.stderr)
         return 2
-    except (SignpostError, CliError) as exc:
+    except (SignpostError, CliError, backup.BackupError) as exc:
         print(f"signpost: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -73,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--workers", type=int, help="server processes (SIGNPOST_WORKERS)")
 
     command("migrate", _migrate, "Bring the database schema up to date.")
+
+    backup_command = command(
+        "backup", _backup, "Copy the SQLite database to a file, while it runs."
+    )
+    backup_command.add_argument("file", type=Path, help="the backup file to write (must not exist)")
+    restore_command = command(
+        "restore", _restore, "Replace the SQLite database with a backup (the current one is kept)."
+    )
+    restore_command.add_argument("file", type=Path, help="a file written by `signpost backup`")
+    restore_command.add_argument(
+        "--yes", action="store_true", help="replace without asking (the current one is kept)"
+    )
 
     admin = command("create-admin", _create_admin, "Create an admin account.")
     admin.add_argument("email")
@@ -176,6 +189,27 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     upgrade_to_head(settings.database_url)
     print("The database schema is up to date.")
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    summary = backup.backup(settings.database_url, args.file)
+    print(f"Backed up to {summary.describe()}.")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    summary = backup.inspect(args.file)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("add --yes to replace the database without a prompt")
+        answer = input(f"Replace the database with {summary.describe()}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            raise CliError("nothing was changed")
+    restored, kept = backup.restore(settings.database_url, args.file)
+    if kept is not None:
+        print(f"The database it replaced is kept at {kept}.")
+    print(f"Restored {restored.describe()}.")
     return 0
 
 
