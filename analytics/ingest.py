@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from analytics.models import (
@@ -31,6 +33,7 @@ from analytics.models import (
     ExitReason,
     SurveyScale,
 )
+from analytics.rollups import record_rollups
 from guides import store
 from guides.delivery import find_or_create_user
 from guides.errors import InvalidPayload, fields_from_pydantic
@@ -264,9 +267,8 @@ def record_events(
         session=session, app_id=app.id, user_id=batch.user_id, anonymous_id=batch.anonymous_id
     )
     known_guides = _guide_ids(session, app.id, {e.guide_id for _, e in valid if e.guide_id})
-    inserted: list[EventIn] = []
-    for _, event in valid:
-        row = {
+    rows = [
+        {
             "app_id": app.id,
             "event_id": event.event_id,
             "type": event.type.value,
@@ -279,13 +281,38 @@ def record_events(
             "occurred_at": corrected_time(event.timestamp, batch.sent_at, received_at),
             "received_at": received_at,
         }
-        if store.insert_or_ignore(session, Event, row, ["app_id", "event_id"]):
-            inserted.append(event)
-    result.accepted = len(inserted)
-    result.duplicates = len(valid) - len(inserted)
+        for _, event in valid
+    ]
+    stored = _insert_new(session, rows)
+    # An id sent twice in one batch is stored once: the first copy counts, like a retry.
+    new = [(e, row) for (_, e), row in zip(valid, rows, strict=True) if stored.pop(e.event_id, 0)]
+    inserted = [event for event, _ in new]
+    new_rows = [row for _, row in new]
+    result.accepted = len(new_rows)
+    result.duplicates = len(valid) - len(new_rows)
     assert user.id is not None
-    _update_guide_states(session, user.id, [e for e in inserted if e.guide_id in known_guides])
+    ours = [e for e in inserted if e.guide_id in known_guides]
+    _update_guide_states(session, user.id, ours)
+    record_rollups(
+        session,
+        app_id=app.id,
+        end_user_id=user.id,
+        events=[r for r in new_rows if r["guide_id"] is None or r["guide_id"] in known_guides],
+    )
     return result
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
+    """One INSERT for the whole batch; the ids it stored (repeats are skipped by the unique
+    key, also when another transaction stores them at the same moment)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Event)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["app_id", "event_id"])
+        .returning(col(Event.event_id))
+    )
+    return dict.fromkeys(session.execute(statement).scalars(), 1)
 
 
 def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:

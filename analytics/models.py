@@ -1,9 +1,10 @@
-"""Storage model of raw events: append-only, one row per event the SDK sent."""
+"""Storage models of analytics: raw events (append-only, one row per event the SDK sent) and
+the rollups kept up to date from them in the same transaction (`analytics/rollups.py`)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -66,6 +67,8 @@ class Event(SQLModel, table=True):
         # The client-made id is unique per app: a retried batch is stored once.
         UniqueConstraint("app_id", "event_id"),
         Index("ix_event_app_guide_time", "app_id", "guide_id", "occurred_at"),
+        # Free-text survey answers are listed from raw events through this index.
+        Index("ix_event_app_type_time", "app_id", "type", "occurred_at"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigIntId, primary_key=True))
@@ -80,3 +83,131 @@ class Event(SQLModel, table=True):
     properties: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# Rollups. Their keys use two sentinels so that every page reads few rows:
+ALL_VERSIONS = 0  # guide_version 0: the sum over every version of the guide
+WHOLE_GUIDE = -1  # step_index -1: the guide as a whole (guide_shown, guide_completed, ...)
+
+
+def _key(**kw: Any) -> Any:
+    return Field(primary_key=True, **kw)
+
+
+class GuideDaily(SQLModel, table=True):
+    """Counts per app, guide, version, step and UTC day. `users_*` count the users whose
+    *first* such event (for this guide, version and step) fell on that day, so a sum over
+    days is an exact count of distinct users."""
+
+    __tablename__ = "guide_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    guide_version: int = _key()
+    step_index: int = _key()
+    day: date = _key()
+    shown: int = 0
+    completed: int = 0
+    dismissed: int = 0
+    target_missing: int = 0
+    exit_dismissed: int = 0
+    exit_navigated_away: int = 0
+    exit_target_missing: int = 0
+    exit_error: int = 0
+    exit_timed_out: int = 0
+    users_shown: int = 0
+    users_completed: int = 0
+    users_dismissed: int = 0
+
+
+class StepDuration(SQLModel, table=True):
+    """How long users spent on a step before moving on (`step_completed.duration_ms`), as a
+    histogram with fixed log-spaced buckets (`analytics/durations.py`)."""
+
+    __tablename__ = "step_duration_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    guide_version: int = _key()
+    step_index: int = _key()
+    day: date = _key()
+    bucket: int = _key()
+    count: int = 0
+
+
+class FirstSeen(SQLModel, table=True):
+    """The first day each user did each counted thing: what makes `users_*` exact and
+    independent of the order events arrive in."""
+
+    __tablename__ = "rollup_first_seen"
+
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    guide_version: int = _key()
+    step_index: int = _key()
+    metric: str = _key(max_length=20)
+    item: str = _key(max_length=200)
+    app_id: int = Field(foreign_key="app.id", index=True, ondelete="CASCADE")
+    day: date
+
+
+class SurveyQuestionDaily(SQLModel, table=True):
+    """Answers per survey question and day; `comments` counts the ones with free text."""
+
+    __tablename__ = "survey_question_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    question: str = _key(max_length=200)
+    scale: str = _key(max_length=10)
+    day: date = _key()
+    responses: int = 0
+    comments: int = 0
+
+
+class SurveyValueDaily(SQLModel, table=True):
+    """How often each value was chosen (an NPS score, an option id) per question and day."""
+
+    __tablename__ = "survey_value_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    question: str = _key(max_length=200)
+    scale: str = _key(max_length=10)
+    value: str = _key(max_length=200)
+    day: date = _key()
+    count: int = 0
+
+
+class ChecklistItemDaily(SQLModel, table=True):
+    __tablename__ = "checklist_item_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    item: str = _key(max_length=200)
+    day: date = _key()
+    completions: int = 0
+    users: int = 0
+
+
+class SearchDaily(SQLModel, table=True):
+    """Resource-center searches per normalized query and day, and how many found nothing."""
+
+    __tablename__ = "search_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    query: str = _key(max_length=200)
+    day: date = _key()
+    searches: int = 0
+    zero_results: int = 0
+
+
+ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
+    GuideDaily,
+    StepDuration,
+    FirstSeen,
+    SurveyQuestionDaily,
+    SurveyValueDaily,
+    ChecklistItemDaily,
+    SearchDaily,
+)

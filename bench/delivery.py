@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BARE_APP = '''
+BARE_APP = """
 import os
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -43,7 +43,7 @@ async def session(request):
 
 app = Starlette(routes=[Route("/sdk/v1/session", session, methods=["POST"]),
                         Route("/healthz", lambda r: Response("ok"))])
-'''
+"""
 
 
 def free_port() -> int:
@@ -75,9 +75,7 @@ def post(url: str, body: bytes, origin: str) -> bytes:
         return response.read()
 
 
-async def one_connection(
-    port: int, request: bytes, stop_at: float, latencies: list[float]
-) -> int:
+async def one_connection(port: int, request: bytes, stop_at: float, latencies: list[float]) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     done = 0
     try:
@@ -85,6 +83,9 @@ async def one_connection(
             started = time.perf_counter()
             writer.write(request)
             await writer.drain()
+            status = await reader.readline()
+            if not status.startswith(b"HTTP/1.1 200"):
+                raise SystemExit(f"unexpected answer: {status!r}")
             length = -1
             while True:  # headers
                 line = await reader.readline()
@@ -93,9 +94,6 @@ async def one_connection(
                 name, _, value = line.partition(b":")
                 if name.lower() == b"content-length":
                     length = int(value)
-                elif name.lower() == b"http/1.1" or line.startswith(b"HTTP/1.1 "):
-                    if not line.startswith(b"HTTP/1.1 200"):
-                        raise SystemExit(f"unexpected answer: {line!r}")
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - started)
             done += 1
@@ -202,9 +200,7 @@ def main() -> None:
         latencies: dict[str, list[float]] = {"signpost": [], "bare": []}
         for round_number in range(1, args.rounds + 1):
             for name, port in (("signpost", signpost_port), ("bare", bare_port)):
-                rate, lat = asyncio.run(
-                    load(port, body, origin, args.seconds, args.connections)
-                )
+                rate, lat = asyncio.run(load(port, body, origin, args.seconds, args.connections))
                 results[name].append(rate)
                 latencies[name] += lat
                 print(

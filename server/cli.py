@@ -1,4 +1,5 @@
-"""The `signpost` command: serve, demo, migrate, backup, restore, create-admin, apps, guides."""
+"""The `signpost` command: serve, demo, migrate, backup, restore, create-admin, apps, guides,
+analytics."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from analytics.rollups import rebuild_rollups
 from guides import App, SignpostError, create_app
 from guides import store as guide_store
 from guides.files import export_guides, import_guides, read_guide_files
@@ -123,6 +125,15 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("app", help="app name, public key or id")
     exp.add_argument("directory", type=Path)
     exp.add_argument("--data-dir", type=Path)
+    analytics = commands.add_parser("analytics", help="Adoption analytics.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    rebuild = analytics.add_parser(
+        "rebuild", help="Recompute the rollups from raw events (every app, or one)."
+    )
+    rebuild.set_defaults(handler=_analytics_rebuild)
+    rebuild.add_argument("--app", help="app name, public key or id (default: every app)")
+    rebuild.add_argument("--data-dir", type=Path)
     return parser
 
 
@@ -296,6 +307,20 @@ def _guides_export(args: argparse.Namespace, settings: Settings) -> int:
             paths = export_guides(session=session, app_id=app.id, directory=args.directory)
         for path in paths:
             print(path)
+    finally:
+        database.dispose()
+    return 0
+
+
+def _analytics_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            apps = [_find_app(session, args.app)] if args.app else guide_store.all_apps(session)
+            for app in apps:
+                assert app.id is not None
+                count = rebuild_rollups(session, app.id)
+                print(f"{app.name}: rollups rebuilt from {count} events")
     finally:
         database.dispose()
     return 0
