@@ -4,6 +4,7 @@ port, a second loopback server for host pages on another origin, and real Chromi
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -125,24 +126,51 @@ def db(server: RunningServer) -> Iterator[Database]:
     server.check_alive()
 
 
+STATIC = Path(__file__).parent / "static"
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
 class _HostPageHandler(SimpleHTTPRequestHandler):
-    """Serves e2e/pages/*.html with {{SERVER}} and {{APP_KEY}} (from ?key=) filled in."""
+    """Serves e2e/pages/*.html with {{SERVER}}, {{APP_KEY}} (from ?key=) and {{NONCE}} filled
+    in, and e2e/static/* (the host app's own script and CSS). Pages named `strict*` carry a
+    nonce-only Content-Security-Policy with no 'unsafe-inline' or 'unsafe-eval'."""
 
     server_url = ""
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         name = parts.path.strip("/").split("/")[0] or "index"
+        asset = STATIC / name
+        if "." in name and asset.is_file() and asset.suffix in STATIC_TYPES:
+            self._send(asset.read_bytes(), STATIC_TYPES[asset.suffix], {})
+            return
         page = PAGES / f"{name}.html"
         if not page.is_file():
             self.send_error(404)
             return
         key = parse_qs(parts.query).get("key", [""])[0]
-        html = page.read_text().replace("{{SERVER}}", self.server_url).replace("{{APP_KEY}}", key)
-        body = html.encode()
+        nonce = secrets.token_urlsafe(16)
+        html = (
+            page.read_text()
+            .replace("{{SERVER}}", self.server_url)
+            .replace("{{APP_KEY}}", key)
+            .replace("{{NONCE}}", nonce)
+        )
+        headers = {}
+        if name.startswith("strict"):
+            headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
+                f"style-src 'self'; connect-src 'self' {self.server_url}; "
+                "object-src 'none'; base-uri 'none'"
+            )
+        self._send(html.encode(), "text/html; charset=utf-8", headers)
+
+    def _send(self, body: bytes, content_type: str, headers: dict[str, str]) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for header, value in headers.items():
+            self.send_header(header, value)
         self.end_headers()
         self.wfile.write(body)
 

@@ -122,9 +122,12 @@ def test_a_completed_tour_does_not_come_back_after_a_reload(
     page.goto(f"{server.url}/demo")
     for _ in range(2):
         page.get_by_role("button", name="Next").click()
-    # Stored once the batch carrying the completion has been answered (not merely sent).
+    # Stored before the reload: wait for the answer to the batch that carries the completion
+    # (an earlier batch may still be on its way when Done is clicked).
     with page.expect_response(
-        lambda r: "/sdk/v1/events" in r.url and "guide_completed" in (r.request.post_data or "")
+        lambda r: (
+            r.url.endswith("/sdk/v1/events") and "guide_completed" in (r.request.post_data or "")
+        )
     ):
         page.get_by_role("button", name="Done").click()
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from guides import store
 from guides.columns import utcnow
 from guides.documents import GuideDocument, StepDocument, Target
+from guides.kinds import KINDS
 from guides.models import Guide, GuideStatus, GuideStep
 from guides.publishing import archive_guide
 from guides.sanitize import clean_text, render_markdown
@@ -41,7 +42,7 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
     guide.frequency = document.frequency
     if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
         archive_guide(session=session, guide_id=guide.id)
-    _replace_steps(session, guide.id, document.steps)
+    _replace_steps(session, guide.id, document.kind, document.steps)
 
     after = guide_document(session=session, guide=guide)
     changed = created or _without_status(before) != _without_status(after)
@@ -56,7 +57,8 @@ def _without_status(document: GuideDocument | None) -> dict | None:
     return None if document is None else document.model_dump(mode="json", exclude={"status"})
 
 
-def _replace_steps(session: Session, guide_id: int, steps: list[StepDocument]) -> None:
+def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepDocument]) -> None:
+    spec = KINDS[kind]
     existing = list(store.steps_of_guide(session, guide_id))
     for position, step in enumerate(steps):
         row = (
@@ -70,6 +72,7 @@ def _replace_steps(session: Session, guide_id: int, steps: list[StepDocument]) -
         row.target = step.target.model_dump(mode="json") if step.target else {}
         row.placement = step.placement
         row.missing_target = step.missing_target
+        row.content = spec.sanitize(spec.content.model_validate(step.content))
         session.add(row)
     for row in existing[len(steps) :]:
         session.delete(row)
@@ -86,6 +89,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             target=Target(**step.target) if step.target else None,
             placement=step.placement,
             missing_target=step.missing_target,
+            content=step.content,
         )
         for step in store.steps_of_guide(session, guide.id)
     ]

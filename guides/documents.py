@@ -6,8 +6,19 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from guides.kinds import KINDS
 from guides.models import GuideKind, GuideStatus
 from guides.targeting import Audience, PageRules
 
@@ -16,13 +27,46 @@ MAX_STEPS = 50
 
 Frequency = Literal["once", "until_completed", "every_session"]
 Placement = Literal["auto", "top", "bottom", "left", "right"]
-MissingTarget = Literal["skip", "center"]
+MissingTarget = Literal["wait", "skip", "center", "end"]
+TARGET_CLUES = ("selector", "test_id", "id", "name", "role", "label", "text", "path")
 
 
 class Target(BaseModel):
+    """A description of the element a step points at, not one selector: the SDK scores
+    every candidate against all the clues given and takes the best one above a threshold,
+    so a renamed class or a moved button is still found (docs/sdk.md, "Targets")."""
+
     model_config = ConfigDict(extra="forbid")
 
-    selector: str = Field(min_length=1, max_length=1000)
+    selector: str | None = Field(None, min_length=1, max_length=1000)
+    test_id: str | None = Field(None, min_length=1, max_length=200)
+    id: str | None = Field(None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    role: str | None = Field(None, min_length=1, max_length=40)
+    label: str | None = Field(None, min_length=1, max_length=200)
+    text: str | None = Field(None, min_length=1, max_length=200)
+    path: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="Tag names from the body, 'main > form > button'.",
+    )
+    timeout_ms: int | None = Field(
+        None,
+        ge=0,
+        le=600_000,
+        description="How long to wait for it; the SDK's default when absent.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+    @model_validator(mode="after")
+    def _some_clue(self) -> Target:
+        if all(getattr(self, clue) is None for clue in TARGET_CLUES):
+            raise ValueError(f"describe the element with at least one of {', '.join(TARGET_CLUES)}")
+        return self
 
 
 class Trigger(BaseModel):
@@ -40,6 +84,9 @@ class StepDocument(BaseModel):
     target: Target | None = None
     placement: Placement = "auto"
     missing_target: MissingTarget = "skip"
+    content: dict[str, Any] = Field(
+        default_factory=dict, description="Kind-specific; its schema is in guides/kinds.py."
+    )
 
 
 class GuideDocument(BaseModel):
@@ -67,13 +114,47 @@ class GuideDocument(BaseModel):
 
     @model_validator(mode="after")
     def _kind_rules(self) -> GuideDocument:
-        if self.kind == GuideKind.tooltip:
-            if len(self.steps) != 1:
-                raise ValueError("a tooltip has exactly one step")
-            if self.steps[0].target is None:
-                raise ValueError("a tooltip needs a target element")
+        kind = KINDS[self.kind]
+        if len(self.steps) > kind.max_steps:
+            raise ValueError(
+                f"a {kind.name} has exactly one step"
+                if kind.max_steps == 1
+                else f"a {kind.name} has at most {kind.max_steps} steps"
+            )
+        errors: list[InitErrorDetails] = []
+        ids: set[str] = set()
+        for index, step in enumerate(self.steps):
+            where = ("steps", index)
+            if kind.target == "required" and step.target is None:
+                raise ValueError(f"a {kind.name} needs a target element")
+            if kind.target == "none" and step.target is not None:
+                errors.append(_error((*where, "target"), f"a {kind.name} has no target element"))
+            if step.placement not in kind.placements:
+                allowed = ", ".join(sorted(kind.placements))
+                errors.append(_error((*where, "placement"), f"a {kind.name} is placed {allowed}"))
+            try:
+                content = kind.content.model_validate(step.content)
+            except ValidationError as invalid:
+                errors.extend(
+                    _error((*where, "content", *e["loc"]), e["msg"]) for e in invalid.errors()
+                )
+                continue
+            step.content = content.model_dump(mode="json", exclude_none=True)
+            item_id = step.content.get("id")
+            if kind.unique_ids and item_id in ids:
+                errors.append(_error((*where, "content", "id"), f"{item_id!r} is used twice"))
+            ids.add(str(item_id))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
     def to_plain(self) -> dict[str, Any]:
         """A stable, diff-friendly dict: defaults included, keys in schema order."""
         return self.model_dump(mode="json")
+
+
+def _error(loc: tuple[str | int, ...], message: str) -> InitErrorDetails:
+    # Braces would be read as template fields by pydantic: authors' ids may contain none,
+    # but pydantic's own messages might.
+    template = message.replace("{", "(").replace("}", ")")
+    return {"type": PydanticCustomError("invalid_content", template), "loc": loc, "input": None}

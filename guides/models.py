@@ -19,8 +19,16 @@ def new_public_key() -> str:
 
 
 class GuideKind(StrEnum):
+    """Every kind has an entry in guides/kinds.py (content schema) and a renderer in the SDK."""
+
     tooltip = "tooltip"
     walkthrough = "walkthrough"
+    modal = "modal"
+    banner = "banner"
+    hotspot = "hotspot"
+    slideout = "slideout"
+    checklist = "checklist"
+    survey = "survey"
 
 
 class GuideStatus(StrEnum):
@@ -77,6 +85,7 @@ class GuideStep(SQLModel, table=True):
     target: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     placement: str = Field(default="auto", max_length=10)
     missing_target: str = Field(default="skip", max_length=10)
+    content: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
 
 
 class GuideVersion(SQLModel, table=True):

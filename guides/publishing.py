@@ -34,6 +34,7 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
                 "target": step.target or None,
                 "placement": step.placement,
                 "missing_target": step.missing_target,
+                "content": step.content,
             }
             for step in store.steps_of_guide(session, guide.id)
         ],

@@ -1,7 +1,12 @@
-"""The browser SDK as the server ships it: one built file, committed, so no Node at runtime."""
+"""The browser SDK as the server ships it: built files, committed, so no Node at runtime.
+
+`signpost.js` is the core the snippet loads; every other file in `dist/` is a chunk it
+loads when a guide needs it (docs/sdk.md, "Size").
+"""
 
 from pathlib import Path
 
-BUNDLE_PATH = Path(__file__).parent / "dist" / "signpost.js"
+DIST_PATH = Path(__file__).parent / "dist"
+BUNDLE_PATH = DIST_PATH / "signpost.js"
 
-__all__ = ["BUNDLE_PATH"]
+__all__ = ["BUNDLE_PATH", "DIST_PATH"]

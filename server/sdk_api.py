@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
@@ -78,37 +79,68 @@ async def preflight(request: Request) -> Response:
     return Response(status_code=204, headers={**_cors(origin), **CORS_PREFLIGHT_HEADERS})
 
 
+@dataclass(frozen=True)
+class BuiltFile:
+    body: bytes
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
 class Bundle:
-    """The built SDK, read once, served with a content hash as its ETag."""
+    """The built SDK, read once: the core (`signpost.js`) and the chunks it loads when a
+    guide needs them (`ui.js`, `survey.js`, ...), each served with a content-hash ETag."""
 
     def __init__(self) -> None:
-        self.body = BUNDLE_PATH.read_bytes() if BUNDLE_PATH.exists() else b""
-        self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+        core = BUNDLE_PATH.read_bytes() if BUNDLE_PATH.exists() else b""
+        self.core = BuiltFile(core)
+        folder = BUNDLE_PATH.parent
+        self.chunks = {
+            path.stem: BuiltFile(path.read_bytes())
+            for path in (sorted(folder.glob("*.js")) if folder.is_dir() else [])
+            if path != BUNDLE_PATH
+        }
 
 
-async def bundle(request: Request) -> Response:
-    state: AppState = request.state.signpost
+def _serve_js(request: Request, built: BuiltFile) -> Response:
     headers = {
-        "ETag": state.bundle.etag,
+        "ETag": built.etag,
         # Short: a new release reaches customers' users within minutes, revalidation is cheap.
         "Cache-Control": "public, max-age=300",
         "Access-Control-Allow-Origin": "*",
     }
-    if request.headers.get("if-none-match") == state.bundle.etag:
+    if request.headers.get("if-none-match") == built.etag:
         return Response(status_code=304, headers=headers)
-    if not state.bundle.body:
+    return Response(built.body, media_type="application/javascript; charset=utf-8", headers=headers)
+
+
+async def bundle(request: Request) -> Response:
+    state: AppState = request.state.signpost
+    if not state.bundle.core.body:
         return JSONResponse(
             {"error": "the SDK bundle is not built", "code": "bundle_missing", "status": 503},
             status_code=503,
             headers={"Retry-After": "60"},
         )
-    return Response(
-        state.bundle.body, media_type="application/javascript; charset=utf-8", headers=headers
-    )
+    return _serve_js(request, state.bundle.core)
+
+
+async def chunk(request: Request) -> Response:
+    """A chunk the core loads when a guide needs it (sdk/src/loader.js)."""
+    state: AppState = request.state.signpost
+    built = state.bundle.chunks.get(request.path_params["name"])
+    if built is None:
+        return JSONResponse(
+            {"error": "no such SDK file", "code": "sdk_file_not_found", "status": 404},
+            status_code=404,
+        )
+    return _serve_js(request, built)
 
 
 routes = [
     Route("/signpost.js", bundle, methods=["GET", "HEAD"], name="bundle"),
+    Route("/{name:str}.js", chunk, methods=["GET", "HEAD"], name="chunk"),
     Route("/session", session, methods=["POST"], name="session"),
     Route("/session", preflight, methods=["OPTIONS"]),
     Route("/events", events, methods=["POST"], name="events"),

@@ -117,3 +117,45 @@ class TestBundle:
             "code": "method_not_allowed",
             "status": 405,
         }
+
+
+class TestChunks:
+    @pytest.fixture
+    def built(
+        self, monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path
+    ) -> Iterator[TestClient]:
+        (tmp_path / "signpost.js").write_bytes(BUNDLE)
+        (tmp_path / "survey.js").write_bytes(b"survey();")
+        with serve(monkeypatch, settings, tmp_path / "signpost.js") as client:
+            yield client
+
+    def test_a_chunk_is_served_beside_the_core_with_its_own_etag(self, built: TestClient) -> None:
+        response = built.get("/sdk/v1/survey.js?v=abc")
+
+        assert response.status_code == 200
+        assert response.content == b"survey();"
+        assert response.headers["content-type"] == "application/javascript; charset=utf-8"
+        assert response.headers["etag"] == etag_of(b"survey();")
+        assert response.headers["access-control-allow-origin"] == "*"
+
+    def test_a_browser_with_the_current_chunk_gets_not_modified(self, built: TestClient) -> None:
+        response = built.get("/sdk/v1/survey.js", headers={"If-None-Match": etag_of(b"survey();")})
+
+        assert response.status_code == 304
+
+    @pytest.mark.parametrize("name", ["nothing", "%2E%2E", "signpost.js%00"])
+    def test_an_unknown_chunk_answers_404(self, built: TestClient, name: str) -> None:
+        response = built.get(f"/sdk/v1/{name}.js")
+
+        assert response.status_code == 404
+        assert response.json() == {
+            "error": "no such SDK file",
+            "code": "sdk_file_not_found",
+            "status": 404,
+        }
+
+    def test_a_path_outside_the_build_folder_is_not_found(self, built: TestClient) -> None:
+        response = built.get("/sdk/v1/..%2F..%2Fpyproject.js")
+
+        assert response.status_code == 404
+        assert response.json() == {"error": "Not Found", "code": "not_found", "status": 404}

@@ -51,6 +51,7 @@ class TestValidDocument:
                     "target": {"selector": "#new-report"},
                     "placement": "auto",
                     "missing_target": "skip",
+                    "content": {},
                 }
             ],
         }
@@ -140,8 +141,12 @@ class TestKindRules:
         ]
 
     def test_an_unknown_kind_is_refused(self) -> None:
-        assert errors_of(document(kind="modal")) == [
-            (("kind",), "Input should be 'tooltip' or 'walkthrough'")
+        assert errors_of(document(kind="carousel")) == [
+            (
+                ("kind",),
+                "Input should be 'tooltip', 'walkthrough', 'modal', 'banner', 'hotspot',"
+                " 'slideout', 'checklist' or 'survey'",
+            )
         ]
 
 
@@ -226,9 +231,9 @@ class TestLimits:
                 "Input should be 'auto', 'top', 'bottom', 'left' or 'right'",
             ),
             (
-                {"steps": [{"target": {"selector": "#a"}, "missing_target": "wait"}]},
+                {"steps": [{"target": {"selector": "#a"}, "missing_target": "later"}]},
                 ("steps", 0, "missing_target"),
-                "Input should be 'skip' or 'center'",
+                "Input should be 'wait', 'skip', 'center' or 'end'",
             ),
             (
                 {"pages": {"include": [{"match": "prefix", "value": "app"}]}},

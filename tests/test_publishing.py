@@ -46,6 +46,7 @@ def snapshot(guide_id: int, version: int, titles: tuple[str, ...] = ("Step 1", "
                 "target": {"selector": f"#s{i}"},
                 "placement": "auto",
                 "missing_target": "skip",
+                "content": {},
             }
             for i, title in enumerate(titles)
         ],

@@ -74,6 +74,7 @@ def delivered_guide(guide: Guide, version: int = 1, steps: int = 1) -> dict[str,
                 "target": {"selector": f"#s{i}"},
                 "placement": "auto",
                 "missing_target": "skip",
+                "content": {},
             }
             for i in range(steps)
         ],

@@ -26,6 +26,11 @@
  * @property {string} label_got_it
  * @property {string} label_close
  * @property {string} label_progress Step counter; `{index}` and `{count}` are replaced.
+ * @property {string} label_submit A survey's last button.
+ * @property {string} label_required Shown when a required survey question is submitted unanswered.
+ * @property {string} label_done_count A checklist's progress; `{done}` and `{count}` are replaced.
+ * @property {string} label_open_tip A hotspot's beacon, when the step names none.
+ * @property {string} nonce The CSP nonce for the chunks the SDK loads; defaults to its own tag's.
  */
 
 /** @type {Readonly<Config>} */
@@ -49,6 +54,11 @@ export const defaults = Object.freeze({
   label_got_it: 'Got it',
   label_close: 'Close',
   label_progress: '{index} of {count}',
+  label_submit: 'Submit',
+  label_required: 'Please choose an answer.',
+  label_done_count: '{done} of {count} done',
+  label_open_tip: 'Open tip',
+  nonce: '',
 });
 
 /**
@@ -72,5 +82,6 @@ export function readConfig(script) {
     } else config[key] = raw;
   }
   if (!config.api_host && script && script.src) config.api_host = new URL(script.src).origin;
+  if (!config.nonce && script) config.nonce = script.nonce || '';
   return /** @type {Config} */ (config);
 }

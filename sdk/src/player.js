@@ -1,31 +1,36 @@
 // @ts-check
 /**
- * Runs one guide on screen: waits for each step's target, draws the card through the kind's
+ * Runs one guide on screen: waits for each step's target, draws the step through its kind's
  * renderer, keeps it positioned, handles keyboard and focus, and turns user actions into
  * step transitions and recorded events. Everything it starts lives in its scope, so
  * `stop()` (a route change, `show()` of another guide, `destroy()`) leaves nothing behind.
+ * Part of the `ui` chunk: the core loads it with the first guide.
  */
 
 import { transition } from './machine.js';
 import { autoUpdate } from './position.js';
-import { buildCard, placeCard } from './render/popover.js';
-import { rendererFor } from './render/index.js';
+import { kit } from './render/kit.js';
 import { revealTarget, waitForTarget } from './target.js';
 
 /** @typedef {import('./rules.js').Guide} Guide */
 /** @typedef {import('./machine.js').StepAction} StepAction */
 /** @typedef {import('./machine.js').Direction} Direction */
 /** @typedef {import('./scope.js').Scope} Scope */
+/** @typedef {import('./render/kit.js').Renderer} Renderer */
+/** @typedef {import('./render/kit.js').View} View */
+/** @typedef {'completed' | 'dismissed' | 'ended' | 'target_missing' | 'error'} Ending */
 /**
  * @typedef {Object} PlayerOptions
  * @property {Guide} guide
+ * @property {Renderer} render the kind's renderer
  * @property {number} start step index to begin on
  * @property {Scope} scope the SDK instance's scope
  * @property {import('./config.js').Config} config
- * @property {() => ShadowRoot} mount the SDK's shadow root, created on first use
- * @property {(type: string, step_index: number | null, properties?: Record<string, string>) => void} record
+ * @property {import('./stage.js').Stage} stage
+ * @property {import('./render/kit.js').ChecklistHost} checklist
+ * @property {(type: string, step_index: number | null, properties?: Record<string, any>) => void} record
  * @property {(step_index: number) => void} progress the step now current, to persist
- * @property {(status: 'completed' | 'dismissed' | 'ended') => void} finish
+ * @property {(status: Ending) => void} finish
  * @property {(error: unknown, where: string) => void} fail
  */
 
@@ -36,17 +41,41 @@ function focusedElement() {
   return active;
 }
 
+const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled]),select:not([disabled]),[tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keep Tab inside `element` (a modal's focus trap).
+ * @param {KeyboardEvent} event
+ * @param {HTMLElement} element
+ */
+function trapTab(event, element) {
+  const items = /** @type {HTMLElement[]} */ (Array.from(element.querySelectorAll(FOCUSABLE)));
+  if (!items.length) return;
+  const root = /** @type {ShadowRoot} */ (element.getRootNode());
+  const active = root.activeElement;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const outside = !active || !element.contains(active);
+  if (event.shiftKey && (active === first || outside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || outside)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 /** @param {PlayerOptions} options */
 export function playGuide(options) {
-  const { guide, config, record, fail } = options;
+  const { guide, config, fail, stage } = options;
   const count = guide.steps.length;
-  const render = rendererFor(guide.kind);
   const run = options.scope.child();
   const before = focusedElement();
   let index = options.start;
   /** @type {Direction} */
   let direction = 1;
   let shown = false;
+  let shownAt = 0;
   /** @type {Scope | null} */
   let stepScope = null;
 
@@ -57,13 +86,20 @@ export function playGuide(options) {
     if (ours && before instanceof HTMLElement && before.isConnected) before.focus({ preventScroll: true });
   });
 
+  const duration = () => ({ duration_ms: shownAt ? Math.max(0, Math.round(performance.now() - shownAt)) : 0 });
+
   /**
-   * @param {'completed' | 'dismissed' | 'ended'} status
+   * @param {string} type
+   * @param {number | null} step_index
+   * @param {Record<string, any>} [properties]
    */
+  const record = (type, step_index, properties) => options.record(type, step_index, properties);
+
+  /** @param {Ending} status */
   function end(status) {
     if (run.disposed) return;
-    if (status === 'completed') record('guide_completed', index);
-    if (status === 'dismissed') record('guide_dismissed', index);
+    if (status === 'completed') record('guide_completed', index, duration());
+    else if (status !== 'ended') record('guide_dismissed', index, { reason: status, ...duration() });
     run.dispose();
     options.finish(status);
   }
@@ -72,7 +108,7 @@ export function playGuide(options) {
   function act(action) {
     try {
       if (run.disposed) return;
-      if (action === 'next' || action === 'done') record('step_completed', index);
+      if (action === 'next' || action === 'done') record('step_completed', index, duration());
       const outcome = transition(index, count, action, direction);
       if (outcome.status !== 'active') end(outcome.status);
       else if (outcome.index !== index || action === 'skip') void enter(outcome.index, outcome.direction, true);
@@ -96,22 +132,26 @@ export function playGuide(options) {
       const scope = run.child();
       stepScope = scope;
       const step = guide.steps[index];
-      const selector = step.target && step.target.selector;
+      const wanted = step.target;
       /** @type {Element | null} */
       let target = null;
-      if (selector) {
-        target = await waitForTarget(selector, config.target_timeout_ms, scope);
+      if (wanted) {
+        const policy = step.missing_target || 'skip';
+        const timeout = wanted.timeout_ms ?? config.target_timeout_ms;
+        target = await waitForTarget(wanted, timeout, scope);
         if (scope.disposed) return;
         if (!target) {
-          const policy = step.missing_target === 'center' ? 'center' : 'skip';
-          record('target_missing', index, { selector, missing_target: policy });
+          record('target_missing', index, { policy });
+          if (policy === 'wait') target = await waitForTarget(wanted, Infinity, scope);
+          if (scope.disposed) return;
           if (policy === 'skip') return act('skip');
+          if (policy === 'end') return end('target_missing');
         }
       }
       draw(scope, target, announce);
     } catch (error) {
       fail(error, 'render');
-      end('ended');
+      end('error');
     }
   }
 
@@ -121,19 +161,43 @@ export function playGuide(options) {
    * @param {boolean} announce
    */
   function draw(scope, target, announce) {
-    if (!render) throw new Error('no renderer for kind ' + guide.kind);
     const step = guide.steps[index];
-    const spec = render({ step, index, count, config });
-    const card = buildCard(spec, act, scope.signal);
-    options.mount().appendChild(card.element);
-    scope.defer(() => card.element.remove());
-    const actions = new Set(spec.buttons.map((choice) => choice.action));
-    scope.listen(card.element, 'keydown', (event) => {
+    const root = stage.mount();
+    /** @type {View} */
+    const view = options.render({
+      guide,
+      step,
+      index,
+      count,
+      config,
+      target,
+      act,
+      record: (type, properties) => record(type, type === 'survey_answered' ? index : null, properties),
+      signal: scope.signal,
+      style: (css) => stage.style(guide.kind, css),
+      ui: kit,
+      checklist: options.checklist,
+    });
+    const element = view.element;
+    if (view.modal) {
+      const backdrop = kit.make('div', 'sp-backdrop');
+      root.appendChild(backdrop);
+      scope.defer(() => backdrop.remove());
+    }
+    root.appendChild(element);
+    scope.defer(() => element.remove());
+    stage.raise();
+    scope.listen(element, 'keydown', (/** @type {KeyboardEvent} */ event) => {
+      if (view.modal && event.key === 'Tab') return trapTab(event, element);
+      const tag = event.target instanceof Element ? event.target.localName : '';
+      // Arrow keys belong to text fields and radio groups when they have focus.
+      const arrows = view.arrows && !/^(input|textarea|select)$/.test(tag);
+      const actions = Array.from(element.querySelectorAll('[data-signpost-action]'), (b) => b.getAttribute('data-signpost-action'));
       /** @type {StepAction | null} */
       const action =
         event.key === 'Escape' ? 'dismiss'
-        : event.key === 'ArrowRight' && actions.has('next') ? 'next'
-        : event.key === 'ArrowLeft' && actions.has('back') ? 'back'
+        : arrows && event.key === 'ArrowRight' && actions.includes('next') ? 'next'
+        : arrows && event.key === 'ArrowLeft' && actions.includes('back') ? 'back'
         : null;
       if (!action) return;
       // The host page must not also act on these keys (an app's own Esc handler, say).
@@ -142,22 +206,27 @@ export function playGuide(options) {
       act(action);
     });
     if (target) revealTarget(target);
-    const elements = target ? [target, card.element] : [card.element];
-    autoUpdate(
-      elements,
-      () => {
-        // The app re-rendered and replaced the target: find it again.
-        if (target && !target.isConnected) void enter(index, direction, false);
-        else placeCard(card, target, step.placement);
-      },
-      scope,
-    );
+    const place = view.place;
+    if (place) {
+      autoUpdate(
+        target ? [target, element] : [element],
+        () => {
+          // The app re-rendered and replaced the target: find it again.
+          if (target && !target.isConnected) void enter(index, direction, false);
+          else place(target);
+        },
+        scope,
+      );
+    }
     if (!shown) {
       shown = true;
       record('guide_shown', null);
     }
-    if (announce) record('step_shown', index);
-    (card.primary || card.element).focus({ preventScroll: true });
+    if (announce) {
+      shownAt = performance.now();
+      record('step_shown', index);
+    }
+    if (view.focus) view.focus.focus({ preventScroll: true });
   }
 
   void enter(index, 1, true);
@@ -166,6 +235,8 @@ export function playGuide(options) {
     guide,
     /** Take the guide off screen without finishing it; its step stays saved. */
     stop: () => run.dispose(),
+    /** @param {Ending} status end it now (a route change that leaves its pages, say) */
+    end,
   };
 }
 

@@ -99,8 +99,10 @@ export function computePosition(ref, size, viewport, requested = 'auto') {
 
 /**
  * Call `update` now and whenever the target or popover may have moved: scrolling anywhere
- * (capture), viewport resizes, and size changes of either element. Updates are coalesced
- * to one per animation frame; the scope undoes all of it.
+ * (capture, also inside the target's iframe), viewport resizes, size changes of either
+ * element, and layout changes that move the target without resizing it (checked four
+ * times a second). Updates are coalesced to one per animation frame; the scope undoes all
+ * of it.
  * @param {Element[]} elements the target (when there is one) and the popover
  * @param {() => void} update
  * @param {Scope} scope
@@ -116,11 +118,23 @@ export function autoUpdate(elements, update, scope) {
       });
   };
   scope.defer(() => cancelAnimationFrame(frame));
-  scope.listen(window, 'scroll', soon, { capture: true, passive: true });
+  const views = new Set([window]);
+  for (const element of elements) {
+    const view = element.ownerDocument.defaultView;
+    if (view) views.add(/** @type {Window & typeof globalThis} */ (view));
+  }
+  for (const view of views) scope.listen(view, 'scroll', soon, { capture: true, passive: true });
   scope.listen(window, 'resize', soon, { passive: true });
   if (typeof ResizeObserver === 'function') {
     const observer = scope.observe(new ResizeObserver(soon));
     elements.forEach((element) => observer.observe(element));
   }
+  let last = '';
+  scope.interval(() => {
+    const rect = elements[0].getBoundingClientRect();
+    const now = [rect.top, rect.left, rect.width, rect.height, elements[0].isConnected].join();
+    if (now !== last) soon();
+    last = now;
+  }, 250);
   update();
 }

@@ -7,14 +7,28 @@
 
 /** @typedef {{match: 'exact' | 'prefix' | 'glob' | 'regex', value: string}} PageRule */
 /** @typedef {{include?: PageRule[], exclude?: PageRule[]}} PageRules */
-/** @typedef {{seen?: boolean, current_step?: number, completed?: boolean, dismissed?: boolean}} GuideState */
+/** @typedef {{seen?: boolean, current_step?: number, completed?: boolean, dismissed?: boolean, items?: string[]}} GuideState */
 /**
  * @typedef {Object} Step
  * @property {string} title
  * @property {string} body_html
- * @property {{selector: string} | null} [target]
+ * @property {TargetDescription | null} [target]
  * @property {'top' | 'bottom' | 'left' | 'right' | 'auto'} [placement]
- * @property {'skip' | 'center'} [missing_target]
+ * @property {'wait' | 'skip' | 'center' | 'end'} [missing_target]
+ * @property {Record<string, any>} [content] kind-specific (guides/kinds.py)
+ */
+/**
+ * What a step's element looks like; any clue may be missing (docs/sdk.md, "Targets").
+ * @typedef {Object} TargetDescription
+ * @property {string} [selector]
+ * @property {string} [test_id]
+ * @property {string} [id]
+ * @property {string} [name]
+ * @property {string} [role]
+ * @property {string} [label]
+ * @property {string} [text]
+ * @property {string} [path]
+ * @property {number} [timeout_ms]
  */
 /**
  * @typedef {Object} Guide

@@ -7,7 +7,7 @@
 
 import { readJson, writeJson } from './storage.js';
 import { uuid7 } from './uuid.js';
-import { rendererFor } from './render/index.js';
+import { chunkFor } from './render/index.js';
 import { post } from './transport.js';
 
 /** @typedef {import('./storage.js').StorageLike} StorageLike */
@@ -38,7 +38,7 @@ export function anonymousId(storage, renew = false) {
 const playable = (guide) =>
   !!guide &&
   typeof guide.id === 'number' &&
-  !!rendererFor(guide.kind) &&
+  !!chunkFor(guide.kind) &&
   Array.isArray(guide.steps) &&
   guide.steps.length > 0 &&
   !!guide.trigger;

@@ -6,22 +6,24 @@
  * exception in the host page.
  */
 
+import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
+import { createLoader } from './loader.js';
 import { startIndex } from './machine.js';
-import { playGuide } from './player.js';
 import { createQueue } from './queue.js';
+import { chunkFor } from './render/index.js';
 import { watchRoutes } from './router.js';
 import { chooseGuide, pageMatches } from './rules.js';
 import { Scope } from './scope.js';
 import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
 import { browserStorage } from './storage.js';
-import { adoptStyles, applyTheme, canStyle } from './styles.js';
 import { backoff, createTransport, isRetryable } from './transport.js';
 import { uuid7 } from './uuid.js';
 
 /** @typedef {import('./config.js').Config} Config */
 /** @typedef {import('./rules.js').Guide} Guide */
+/** @typedef {import('./state.js').Player} Player */
 
 /** @param {Config} config */
 export function createSignpost(config) {
@@ -47,10 +49,9 @@ export function createSignpost(config) {
   let sessionQueued = false;
   /** @type {(() => void) | null} */
   let cancelDelayed = null;
-  /** @type {HTMLElement | null} */
-  let host = null;
-  /** @type {ShadowRoot | null} */
-  let shadow = null;
+  const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
+  /** @type {import('./stage.js').Stage | null} */
+  let stage = null;
   let isReady = false;
   /** @type {(value: undefined) => void} */
   let resolveReady = () => {};
@@ -120,53 +121,113 @@ export function createSignpost(config) {
     }
   }
 
-  /** The shadow root everything is drawn in, created on first use. */
-  function mount() {
-    if (!host || !shadow) {
-      host = document.createElement('div');
-      host.setAttribute('data-signpost-root', '');
-      shadow = host.attachShadow({ mode: 'open' });
-      adoptStyles(shadow);
-      applyTheme(host, state.session ? state.session.theme : undefined);
-      const node = host;
-      scope.defer(() => node.remove());
-    }
-    // Some apps replace the whole body on navigation.
-    if (!host.isConnected) document.body.appendChild(host);
-    return shadow;
-  }
-
   /**
-   * Put `guide` on screen, taking off whatever was there.
+   * Put `guide` on screen, taking off whatever was there. Its chunks load first (from
+   * cache after the first time); until then a placeholder holds its place.
    * @param {Guide} guide
    */
   function start(guide) {
-    if (!canStyle()) throw new Error('this browser cannot style a shadow root without inline styles');
     if (state.player) state.player.stop();
+    let stopped = false;
+    /** @type {Player} */
+    const pending = { guide, stop: () => void (stopped = true), end: () => void (stopped = true) };
+    state.player = pending;
+    const chunk = /** @type {string} */ (chunkFor(guide.kind));
+    Promise.all([load('ui'), load(chunk)])
+      .then(([ui, kind]) => {
+        if (stopped || scope.disposed || state.player !== pending) return;
+        if (!ui.canStyle()) throw new Error('this browser cannot style a shadow root without inline styles');
+        play(ui, kind.renderers[guide.kind], guide);
+      })
+      .catch((error) => {
+        if (state.player === pending) state.player = null;
+        fail(error, 'render');
+        // One that cannot be drawn ends for this page load; another may take its place.
+        if (!stopped) {
+          state.finished.add(guide.id);
+          record('guide_dismissed', guide, null, { reason: 'error', duration_ms: 0 });
+          evaluate();
+        }
+      });
+  }
+
+  /**
+   * @param {any} ui the `ui` chunk
+   * @param {import('./render/kit.js').Renderer} render
+   * @param {Guide} guide
+   */
+  function play(ui, render, guide) {
+    if (!stage) {
+      stage = /** @type {import('./stage.js').Stage} */ (ui.createStage(scope));
+      stage.theme(state.session ? state.session.theme : undefined);
+    }
     const saved = state.get(guide);
     const fresh = saved.completed || saved.dismissed;
-    const player = playGuide({
+    /** @type {Player} */
+    const player = ui.playGuide({
       guide,
+      render,
       start: fresh ? 0 : startIndex(saved.current_step, guide.steps.length),
       scope,
       config,
-      mount,
+      stage,
       fail,
-      record: (type, step_index, properties) => {
+      checklist,
+      record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => {
         record(type, guide, step_index, properties);
         if (type === 'guide_shown') state.set(guide, { seen: true });
       },
-      progress: (step_index) => state.set(guide, { current_step: step_index }),
-      finish: (status) => {
+      progress: (/** @type {number} */ step_index) => state.set(guide, { current_step: step_index }),
+      finish: (/** @type {string} */ status) => {
         if (state.player === player) state.player = null;
         state.finished.add(guide.id);
         if (status === 'completed') state.set(guide, { completed: true, current_step: 0 });
-        if (status === 'dismissed') state.set(guide, { dismissed: true, current_step: 0 });
+        else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
+        if (status === 'completed') checklist.guideCompleted(guide);
         evaluate();
       },
     });
     state.player = player;
   }
+
+  /** Checklist items: ticked off by the user, by a launched guide's completion, or by `track`. */
+  const checklist = {
+    /** @param {Guide} guide */
+    done: (guide) => state.get(guide).items || [],
+    /**
+     * @param {Guide} guide
+     * @param {string} item
+     */
+    complete(guide, item) {
+      const done = checklist.done(guide);
+      if (done.includes(item) || !guide.steps.some((step) => step.content && step.content.id === item)) return;
+      state.set(guide, { items: [...done, item] });
+      record('checklist_item_completed', guide, null, { item });
+      if (done.length + 1 >= guide.steps.length) {
+        record('guide_completed', guide, null, { duration_ms: 0 });
+        state.set(guide, { completed: true });
+        state.finished.add(guide.id);
+        if (state.player && state.player.guide.id === guide.id) {
+          state.player.stop();
+          state.player = null;
+          evaluate();
+        }
+      }
+    },
+    /**
+     * @param {Guide} guide
+     * @param {string} slug
+     */
+    launch(guide, slug) {
+      const next = state.session && state.session.guides.find((item) => item.slug === slug || String(item.id) === slug);
+      if (!next) throw new Error('no guide ' + slug + ' for this user');
+      start(next);
+    },
+    /** @param {Guide} finished */
+    guideCompleted(finished) {
+      for (const [guide, item] of checklistItems(state.session ? state.session.guides : [], { guide: finished.slug })) checklist.complete(guide, item);
+    },
+  };
 
   /** Show the guide this page should show on its own, if none is on screen. */
   function evaluate() {
@@ -188,13 +249,18 @@ export function createSignpost(config) {
     if (cancelDelayed) cancelDelayed();
     cancelDelayed = null;
     const player = state.player;
-    // A guide started by its page rules leaves with them; one shown by `show()` stays.
+    // A guide started by its page rules leaves with them; one shown by `show()` stays. One
+    // that will come back (a walkthrough under way, a guide due again) waits silently;
+    // the others have ended because the user navigated away.
     if (player && player.guide.trigger.type === 'page_load' && !pageMatches(player.guide.pages, location.href)) {
-      player.stop();
+      const guide = player.guide;
+      if (guide.frequency === 'once' && !state.get(guide).current_step) player.end('navigated_away');
+      else player.stop();
       state.player = null;
     }
     evaluate();
   });
+
 
   /** Fetch the session, retrying network errors and 5xx a few times; newest request wins. */
   async function loadSession() {
@@ -221,7 +287,7 @@ export function createSignpost(config) {
   /** @param {import('./state.js').Session} session */
   function applySession(session) {
     state.session = session;
-    if (host) applyTheme(host, session.theme);
+    if (stage) stage.theme(session.theme);
     const player = state.player;
     if (player && !session.guides.some((guide) => guide.id === player.guide.id)) {
       player.stop();
@@ -268,6 +334,7 @@ export function createSignpost(config) {
     track: guard('track', (/** @type {unknown} */ name, /** @type {unknown} */ properties) => {
       if (typeof name !== 'string' || !name) throw new Error('track() needs an event name');
       record('track', null, null, { ...flatten(properties, 49), name: name.slice(0, 1000) });
+      for (const [guide, item] of checklistItems(state.session ? state.session.guides : [], { event: name })) checklist.complete(guide, item);
     }),
 
     show: guard('show', (/** @type {unknown} */ guide_id) => {

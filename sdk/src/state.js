@@ -13,6 +13,7 @@ import { readJson, writeJson } from './storage.js';
 /** @typedef {import('./rules.js').GuideState} GuideState */
 /** @typedef {import('./styles.js').Theme} Theme */
 /** @typedef {Record<string, string | number | boolean | null>} Flat */
+/** @typedef {{guide: Guide, stop: () => void, end: (status: any) => void}} Player a guide on screen */
 /**
  * @typedef {Object} Session
  * @property {Guide[]} guides
@@ -56,7 +57,7 @@ export function createState(storage, app_key, anonymous_id) {
     traits: {},
     /** @type {Session | null} */
     session: null,
-    /** @type {import('./player.js').Player | null} */
+    /** @type {Player | null} */
     player: null,
     /** Guides completed, dismissed or ended in this page load: not shown again on their own. */
     finished: /** @type {Set<number>} */ (new Set()),
@@ -81,6 +82,7 @@ export function createState(storage, app_key, anonymous_id) {
         completed: !!(server.completed || local.completed),
         dismissed: !!(server.dismissed || local.dismissed),
         current_step: local.current_step ?? server.current_step ?? 0,
+        items: local.items || [],
       };
     },
 

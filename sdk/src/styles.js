@@ -57,7 +57,10 @@ const CSS = `
 .sp-btn:hover,.sp-close:hover{filter:brightness(.92);background-color:var(--sp-line)}
 .sp-primary:hover{background-color:var(--sp-accent)}
 :focus-visible{outline:2px solid var(--sp-accent);outline-offset:2px}
-@media (prefers-reduced-motion:reduce){.sp-popover{animation:none}}
+.sp-backdrop{position:fixed;inset:0;background:#0f172a80;animation:sp-fade .18s}
+@keyframes sp-fade{from{opacity:0}}
+.sp-link{display:inline-block;margin-top:8px;text-decoration:none}
+@media (prefers-reduced-motion:reduce){.sp-popover,.sp-backdrop,.sp-banner{animation:none}}
 `;
 
 /** @type {CSSStyleSheet | null} */

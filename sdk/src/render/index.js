@@ -1,26 +1,27 @@
 // @ts-check
 /**
- * The registry of guide kinds: a kind's renderer turns one step into the card to draw.
- * Adding a kind is one module here (and its schema in guides/kinds.py on the server).
+ * The registry of guide kinds: kind → the module that renders it. Tooltip and walkthrough
+ * ride in the `ui` chunk with the player; every other kind is its own small chunk, loaded
+ * from `/sdk/v1/<chunk>.js` only when a guide of that kind is about to show. Each chunk
+ * exports `renderers[kind]`. Adding a kind: `render/<kind>.js`, `chunks/<kind>.js`, a line
+ * here, and its content schema in guides/kinds.py.
  */
 
-import { tooltip } from './tooltip.js';
-import { walkthrough } from './walkthrough.js';
+/** @type {Readonly<Record<string, string>>} */
+export const kinds = Object.freeze({
+  tooltip: 'ui',
+  walkthrough: 'ui',
+  modal: 'modal',
+  banner: 'banner',
+  hotspot: 'hotspot',
+  slideout: 'slideout',
+  checklist: 'checklist',
+  survey: 'survey',
+});
 
 /**
- * @typedef {Object} RenderContext
- * @property {import('../rules.js').Step} step
- * @property {number} index
- * @property {number} count
- * @property {import('../config.js').Config} config
- */
-/** @typedef {(context: RenderContext) => import('./popover.js').CardSpec} Renderer */
-
-/** @type {Readonly<Record<string, Renderer>>} */
-export const renderers = Object.freeze({ tooltip, walkthrough });
-
-/**
+ * The chunk holding `kind`'s renderer, or null for a kind this SDK does not know.
  * @param {string} kind
- * @returns {Renderer | null}
+ * @returns {string | null}
  */
-export const rendererFor = (kind) => (Object.prototype.hasOwnProperty.call(renderers, kind) ? renderers[kind] : null);
+export const chunkFor = (kind) => (Object.prototype.hasOwnProperty.call(kinds, kind) ? kinds[kind] : null);

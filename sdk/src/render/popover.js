@@ -6,6 +6,7 @@
  */
 
 import { computePosition } from '../position.js';
+import { viewportRect } from '../target.js';
 import { renderContent } from './content.js';
 
 /** @typedef {import('../machine.js').StepAction} StepAction */
@@ -18,6 +19,8 @@ import { renderContent } from './content.js';
  * @property {CardButton[]} buttons
  * @property {string} close_label
  * @property {{index: number, count: number, label: string} | null} progress
+ * @property {Node[]} [extra] nodes after the body (a survey's answers, a checklist's items)
+ * @property {string} [className] extra classes of the card
  */
 /** @typedef {{element: HTMLElement, arrow: HTMLElement, primary: HTMLButtonElement | null}} Card */
 
@@ -28,7 +31,7 @@ let serial = 0;
  * @param {string} className
  * @param {string} [text]
  */
-function make(tag, className, text) {
+export function make(tag, className, text) {
   const element = document.createElement(tag);
   element.className = className;
   if (text !== undefined) element.textContent = text;
@@ -41,7 +44,7 @@ function make(tag, className, text) {
  * @param {() => void} onClick
  * @param {AbortSignal} signal
  */
-function button(label, className, onClick, signal) {
+export function button(label, className, onClick, signal) {
   const element = /** @type {HTMLButtonElement} */ (make('button', className, label));
   element.type = 'button';
   element.addEventListener('click', onClick, { signal });
@@ -59,7 +62,7 @@ export function buildCard(spec, act, signal) {
   serial += 1;
   const titleId = 'sp-title-' + serial;
   const bodyId = 'sp-body-' + serial;
-  const element = make('div', 'sp-popover');
+  const element = make('div', 'sp-popover' + (spec.className ? ' ' + spec.className : ''));
   element.setAttribute('role', 'dialog');
   element.setAttribute('aria-labelledby', titleId);
   element.setAttribute('aria-describedby', bodyId);
@@ -72,6 +75,7 @@ export function buildCard(spec, act, signal) {
   const body = make('div', 'sp-body');
   body.id = bodyId;
   body.appendChild(renderContent(spec.body_html));
+  if (spec.extra) body.append(...spec.extra);
   const close = button('\u00d7', 'sp-close', () => act('dismiss'), signal);
   close.setAttribute('aria-label', spec.close_label);
 
@@ -111,7 +115,7 @@ export function buildCard(spec, act, signal) {
 export function placeCard(card, target, placement) {
   const { element, arrow } = card;
   const spot = computePosition(
-    target ? target.getBoundingClientRect() : null,
+    target ? viewportRect(target) : null,
     { width: element.offsetWidth, height: element.offsetHeight },
     { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight },
     placement,

@@ -1,19 +1,19 @@
 // @ts-check
-/** A tooltip: one step, a close button and "Got it". */
+/** A tooltip: one step on an element, a close button and "Got it". */
 
-/** @typedef {import('./index.js').RenderContext} RenderContext */
-/** @typedef {import('./popover.js').CardSpec} CardSpec */
+/** @typedef {import('./kit.js').RenderContext} RenderContext */
 
 /**
  * @param {RenderContext} context
- * @returns {CardSpec}
+ * @returns {import('./kit.js').View}
  */
-export function tooltip({ step, config }) {
-  return {
+export function tooltip(context) {
+  const { step, config, ui } = context;
+  return ui.popoverView(context, {
     title: step.title,
     body_html: step.body_html,
     close_label: config.label_close,
     progress: null,
-    buttons: [{ label: config.label_got_it, action: 'done', primary: true }],
-  };
+    buttons: [{ label: (step.content && step.content.button) || config.label_got_it, action: 'done', primary: true }],
+  });
 }
