@@ -16,8 +16,10 @@ from guides.apps import app_for_key, check_origin
 from guides.delivery import SessionRequest, returning_user_session, start_session
 from sdk import BUNDLE_PATH
 from server.http import parse, read_json
+from server.openapi import openapi_document
 from server.state import AppState
 
+OPENAPI = openapi_document()
 CORS_PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type",
@@ -138,9 +140,14 @@ async def chunk(request: Request) -> Response:
     return _serve_js(request, built)
 
 
+async def openapi(request: Request) -> Response:
+    return JSONResponse(OPENAPI, headers={"Access-Control-Allow-Origin": "*"})
+
+
 routes = [
     Route("/signpost.js", bundle, methods=["GET", "HEAD"], name="bundle"),
     Route("/{name:str}.js", chunk, methods=["GET", "HEAD"], name="chunk"),
+    Route("/openapi.json", openapi, methods=["GET"], name="openapi"),
     Route("/session", session, methods=["POST"], name="session"),
     Route("/session", preflight, methods=["OPTIONS"]),
     Route("/events", events, methods=["POST"], name="events"),
