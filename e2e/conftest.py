@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,8 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from guides import App
 from server.db import Database
 from tests.databases import POSTGRES_URL, create_postgres_database, drop_postgres_database
+from tests.factories import make_app
 
 PAGES = Path(__file__).parent / "pages"
 CHROMIUM_ARGS = [
@@ -231,3 +234,11 @@ def page(context: BrowserContext) -> Iterator[Page]:
     )
     yield new_page
     assert problems == []
+
+
+@pytest.fixture
+def host_app(db: Database, host_pages: str) -> Iterator[App]:
+    """A new app whose allowed origin is the host pages' server."""
+    with db.write() as session:
+        app = make_app(session, name=f"Host {uuid.uuid4().hex[:8]}", origins=[host_pages])
+    yield app

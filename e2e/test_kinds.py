@@ -4,28 +4,18 @@ axe-core, and the events it sent. Screenshots go to e2e/screenshots/ (not commit
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.test_demo import SentEvents, eventually
 from guides import App, publish_guide, save_guide
 from server.db import Database
-from tests.factories import guide_document, make_app
+from tests.factories import guide_document
 
 AXE = Path(__file__).parent.parent / "sdk" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(__file__).parent / "screenshots"
-
-
-@pytest.fixture
-def host_app(db: Database, host_pages: str) -> Iterator[App]:
-    with db.write() as session:
-        app = make_app(session, name=f"Kinds {uuid.uuid4().hex[:8]}", origins=[host_pages])
-    yield app
 
 
 def publish(db: Database, app: App, **document: Any) -> int:

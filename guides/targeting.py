@@ -173,3 +173,50 @@ def audience_matches(audience: Audience, traits: dict[str, Any]) -> bool:
         return True
     results = (_condition_holds(condition, traits) for condition in audience.conditions)
     return all(results) if audience.match == "all" else any(results)
+
+
+# How well an element fits a step's target description: the SDK scores candidates with
+# `sdk/src/score.js`; this is the same rule for the server's side (previews, checks), and
+# both are tested against tests/fixtures/target_scores.json.
+TARGET_WEIGHTS = {
+    "selector": 3,
+    "test_id": 4,
+    "id": 3,
+    "name": 2,
+    "role": 1,
+    "label": 2,
+    "text": 2,
+    "path": 1,
+}
+TARGET_THRESHOLD = 0.5
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value or "").split()).lower()
+
+
+def target_score(description: dict[str, Any], facts: dict[str, Any]) -> float:
+    """The matched clue weights over the given clue weights, from 0 to 1.
+
+    `facts` are read off one candidate element: `selector` (whether it matches the
+    description's selector), `test_id`, `id`, `name`, `role`, `label`, `text`, `path`.
+    """
+    total = got = 0.0
+    for clue, weight in TARGET_WEIGHTS.items():
+        wanted = description.get(clue)
+        if wanted is None or wanted == "":
+            continue
+        total += weight
+        if clue == "selector":
+            got += weight if facts.get("selector") else 0
+            continue
+        want, have = _norm(wanted), _norm(facts.get(clue))
+        if not have:
+            continue
+        if clue == "path":
+            got += weight if have == want or have.endswith(" > " + want) else 0
+        elif have == want:
+            got += weight
+        elif clue in ("text", "label") and want in have and len(have) <= 2 * len(want):
+            got += weight / 2
+    return got / total if total else 0.0

@@ -16,8 +16,33 @@ import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Fails the size test when any first-guide path (core + ui + the kind's chunk) is over this. */
-export const GZIP_BUDGET_BYTES = 16 * 1024;
+/** The issue's budget for the code on the path to a first guide on screen (gzip -9). */
+export const GZIP_BUDGET_BYTES = 12 * 1024;
+/** A looser ceiling for the paths that are over the budget today (docs/sdk.md, "Size"). */
+export const GZIP_CEILING_BYTES = 14 * 1024;
+
+/**
+ * The files on the way to a first guide on screen, by what that guide is: the core, `ui`,
+ * `anchor` when a step points at an element, the kind's own chunk, and `find` when the
+ * target's selector alone does not settle it. `events` loads beside the session request
+ * and is on no path. The first group must fit GZIP_BUDGET_BYTES, the second the ceiling.
+ */
+export const FIRST_GUIDE_PATHS = {
+  budget: {
+    tooltip: ['signpost', 'ui', 'anchor'],
+    walkthrough: ['signpost', 'ui', 'anchor'],
+    modal: ['signpost', 'ui', 'modal'],
+    banner: ['signpost', 'ui', 'banner'],
+    slideout: ['signpost', 'ui', 'slideout'],
+    checklist: ['signpost', 'ui', 'checklist'],
+    survey: ['signpost', 'ui', 'survey'],
+  },
+  ceiling: {
+    hotspot: ['signpost', 'ui', 'anchor', 'hotspot'],
+    'survey on an element': ['signpost', 'ui', 'anchor', 'survey'],
+    'tooltip found by its clues': ['signpost', 'ui', 'anchor', 'find'],
+  },
+};
 
 export const options = {
   bundle: true,
@@ -68,28 +93,33 @@ export async function buildAll(outdir) {
   /** @type {Record<string, ReturnType<typeof sizes>>} */
   const files = {};
   for (const name of ['signpost', ...chunks]) files[name] = sizes(readFileSync(join(outdir, name + '.js')));
-  /** @type {Record<string, {raw: number, gzip: number, brotli: number}>} */
+  /** @type {Record<string, {files: string[], limit: number, raw: number, gzip: number, brotli: number}>} */
   const paths = {};
-  for (const name of chunks) {
-    const parts = name === 'ui' ? ['signpost', 'ui'] : ['signpost', 'ui', name];
-    /** @type {{raw: number, gzip: number, brotli: number}} */
-    const total = { raw: 0, gzip: 0, brotli: 0 };
-    for (const part of parts) for (const key of /** @type {const} */ (['raw', 'gzip', 'brotli'])) total[key] += files[part][key];
-    paths[parts.join(' + ')] = total;
+  for (const [group, limit] of [['budget', GZIP_BUDGET_BYTES], ['ceiling', GZIP_CEILING_BYTES]]) {
+    for (const [name, parts] of Object.entries(FIRST_GUIDE_PATHS[group])) {
+      const total = { files: parts.map((part) => part + '.js'), limit, raw: 0, gzip: 0, brotli: 0 };
+      for (const part of parts) for (const key of ['raw', 'gzip', 'brotli']) total[key] += files[part][key];
+      paths[name] = total;
+    }
   }
   return { version, files, paths };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const outdir = process.argv[2] || join(here, 'dist');
-  const { files, paths } = await buildAll(outdir);
-  const row = (label, size) => `  ${label.padEnd(34)} ${String(size.raw).padStart(6)} B raw  ${String(size.gzip).padStart(6)} B gzip -9  ${String(size.brotli).padStart(6)} B brotli`;
-  console.log(outdir);
-  for (const [name, size] of Object.entries(files)) console.log(row(name + '.js', size));
-  console.log(`first guide on screen (budget ${GZIP_BUDGET_BYTES} B gzip):`);
-  for (const [name, size] of Object.entries(paths)) console.log(row(name, size));
-  if (Object.values(paths).some((size) => size.gzip > GZIP_BUDGET_BYTES)) {
-    console.error('over the gzip budget');
+  const json = process.argv.includes('--json');
+  const outdir = process.argv.slice(2).find((arg) => !arg.startsWith('--')) || join(here, 'dist');
+  const result = await buildAll(outdir);
+  const over = Object.entries(result.paths).filter(([, size]) => size.gzip > size.limit);
+  if (json) console.log(JSON.stringify(result));
+  else {
+    const row = (label, size) => `  ${label.padEnd(28)} ${String(size.raw).padStart(6)} B raw ${String(size.gzip).padStart(6)} B gzip -9 ${String(size.brotli).padStart(6)} B brotli`;
+    console.log(outdir);
+    for (const [name, size] of Object.entries(result.files)) console.log(row(name + '.js', size));
+    console.log(`first guide on screen (budget ${GZIP_BUDGET_BYTES} B gzip; ceiling ${GZIP_CEILING_BYTES} B):`);
+    for (const [name, size] of Object.entries(result.paths)) console.log(row(name, size) + '  ' + size.files.join(' + '));
+  }
+  if (over.length) {
+    console.error('over budget: ' + over.map(([name]) => name).join(', '));
     process.exitCode = 1;
   }
 }

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from guides.targeting import (
+    TARGET_THRESHOLD,
     Audience,
     PageRule,
     PageRules,
@@ -21,6 +22,7 @@ from guides.targeting import (
     page_matches,
     page_path,
     rule_matches,
+    target_score,
 )
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "page_rules.json").read_text())
@@ -356,3 +358,20 @@ class TestAudience:
         assert audience_matches(Audience(match="all", conditions=[cond]), traits) == (
             traits.get("plan") is not None
         )
+
+
+TARGET_SCORES = json.loads((Path(__file__).parent / "fixtures" / "target_scores.json").read_text())[
+    "cases"
+]
+
+
+@pytest.mark.parametrize("case", TARGET_SCORES, ids=[case["name"] for case in TARGET_SCORES])
+def test_target_scoring_matches_the_shared_cases(case: dict[str, Any]) -> None:
+    assert target_score(case["description"], case["facts"]) == pytest.approx(case["score"])
+
+
+def test_a_half_matching_candidate_reaches_the_threshold() -> None:
+    description = {"selector": "#new-report", "text": "New report", "role": "button"}
+    facts = {"selector": False, "text": "New report", "role": "button"}
+
+    assert target_score(description, facts) >= TARGET_THRESHOLD

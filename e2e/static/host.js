@@ -32,3 +32,28 @@
     document.getElementById('late-slot').appendChild(late);
   }, 700);
 })();
+
+// Test hooks for e2e/test_targeting.py: re-render a button the way frameworks do, shift the
+// layout, and cover the page with the app's own overlay.
+window.hostApp = {
+  replaceCreate: function () {
+    var old = document.getElementById('create-project');
+    var fresh = old.cloneNode(true);
+    old.replaceWith(fresh);
+  },
+  pushDown: function (px) {
+    var spacer = document.createElement('div');
+    spacer.style.height = px + 'px';
+    document.querySelector('main').prepend(spacer);
+  },
+  overlay: function () {
+    var cover = document.createElement('div');
+    cover.id = 'app-overlay';
+    cover.textContent = 'The app\u2019s own overlay';
+    ['position:fixed', 'inset:0', 'z-index:2147483647', 'background:#0f172acc', 'color:#fff'].forEach(function (rule) {
+      var parts = rule.split(':');
+      cover.style.setProperty(parts[0], parts[1]);
+    });
+    document.body.appendChild(cover);
+  },
+};

@@ -7,10 +7,8 @@
  * Part of the `ui` chunk: the core loads it with the first guide.
  */
 
-import { transition } from './machine.js';
-import { autoUpdate } from './position.js';
+import { startIndex, transition } from './machine.js';
 import { kit } from './render/kit.js';
-import { revealTarget, waitForTarget } from './target.js';
 
 /** @typedef {import('./rules.js').Guide} Guide */
 /** @typedef {import('./machine.js').StepAction} StepAction */
@@ -23,15 +21,16 @@ import { revealTarget, waitForTarget } from './target.js';
  * @typedef {Object} PlayerOptions
  * @property {Guide} guide
  * @property {Renderer} render the kind's renderer
- * @property {number} start step index to begin on
+ * @property {number} start the saved step to begin on (clamped to the steps the guide has now)
  * @property {Scope} scope the SDK instance's scope
  * @property {import('./config.js').Config} config
  * @property {import('./stage.js').Stage} stage
- * @property {import('./render/kit.js').ChecklistHost} checklist
+ * @property {import('./render/kit.js').ChecklistHost | null} checklist
  * @property {(type: string, step_index: number | null, properties?: Record<string, any>) => void} record
  * @property {(step_index: number) => void} progress the step now current, to persist
  * @property {(status: Ending) => void} finish
  * @property {(error: unknown, where: string) => void} fail
+ * @property {(name: string) => Promise<any>} load the chunk loader (`anchor` for steps with a target)
  */
 
 /** The element with focus, looking inside open shadow roots. */
@@ -41,37 +40,13 @@ function focusedElement() {
   return active;
 }
 
-const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled]),select:not([disabled]),[tabindex]:not([tabindex="-1"])';
-
-/**
- * Keep Tab inside `element` (a modal's focus trap).
- * @param {KeyboardEvent} event
- * @param {HTMLElement} element
- */
-function trapTab(event, element) {
-  const items = /** @type {HTMLElement[]} */ (Array.from(element.querySelectorAll(FOCUSABLE)));
-  if (!items.length) return;
-  const root = /** @type {ShadowRoot} */ (element.getRootNode());
-  const active = root.activeElement;
-  const first = items[0];
-  const last = items[items.length - 1];
-  const outside = !active || !element.contains(active);
-  if (event.shiftKey && (active === first || outside)) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && (active === last || outside)) {
-    event.preventDefault();
-    first.focus();
-  }
-}
-
 /** @param {PlayerOptions} options */
 export function playGuide(options) {
   const { guide, config, fail, stage } = options;
   const count = guide.steps.length;
   const run = options.scope.child();
   const before = focusedElement();
-  let index = options.start;
+  let index = startIndex(options.start, count);
   /** @type {Direction} */
   let direction = 1;
   let shown = false;
@@ -135,20 +110,24 @@ export function playGuide(options) {
       const wanted = step.target;
       /** @type {Element | null} */
       let target = null;
+      /** @type {any} the `anchor` chunk, for a step with a target */
+      let anchor = null;
       if (wanted) {
+        anchor = await options.load('anchor');
+        if (scope.disposed) return;
         const policy = step.missing_target || 'skip';
         const timeout = wanted.timeout_ms ?? config.target_timeout_ms;
-        target = await waitForTarget(wanted, timeout, scope);
+        target = await anchor.waitForTarget(wanted, timeout, scope, options.load);
         if (scope.disposed) return;
         if (!target) {
           record('target_missing', index, { policy });
-          if (policy === 'wait') target = await waitForTarget(wanted, Infinity, scope);
+          if (policy === 'wait') target = await anchor.waitForTarget(wanted, Infinity, scope, options.load);
           if (scope.disposed) return;
           if (policy === 'skip') return act('skip');
           if (policy === 'end') return end('target_missing');
         }
       }
-      draw(scope, target, announce);
+      draw(scope, target, announce, target ? anchor : null);
     } catch (error) {
       fail(error, 'render');
       end('error');
@@ -159,8 +138,9 @@ export function playGuide(options) {
    * @param {Scope} scope
    * @param {Element | null} target
    * @param {boolean} announce
+   * @param {any} anchor the `anchor` chunk when there is a target
    */
-  function draw(scope, target, announce) {
+  function draw(scope, target, announce, anchor) {
     const step = guide.steps[index];
     const root = stage.mount();
     /** @type {View} */
@@ -175,7 +155,7 @@ export function playGuide(options) {
       record: (type, properties) => record(type, type === 'survey_answered' ? index : null, properties),
       signal: scope.signal,
       style: (css) => stage.style(guide.kind, css),
-      ui: kit,
+      ui: anchor ? { ...kit, placeCard: anchor.placeCard, viewportRect: anchor.viewportRect } : kit,
       checklist: options.checklist,
     });
     const element = view.element;
@@ -188,7 +168,7 @@ export function playGuide(options) {
     scope.defer(() => element.remove());
     stage.raise();
     scope.listen(element, 'keydown', (/** @type {KeyboardEvent} */ event) => {
-      if (view.modal && event.key === 'Tab') return trapTab(event, element);
+      if (view.onKey && view.onKey(event)) return;
       const tag = event.target instanceof Element ? event.target.localName : '';
       // Arrow keys belong to text fields and radio groups when they have focus.
       const arrows = view.arrows && !/^(input|textarea|select)$/.test(tag);
@@ -205,10 +185,10 @@ export function playGuide(options) {
       event.stopPropagation();
       act(action);
     });
-    if (target) revealTarget(target);
     const place = view.place;
-    if (place) {
-      autoUpdate(
+    if (target) anchor.revealTarget(target);
+    if (target && place) {
+      anchor.autoUpdate(
         target ? [target, element] : [element],
         () => {
           // The app re-rendered and replaced the target: find it again.

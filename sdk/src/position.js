@@ -5,15 +5,18 @@
  * scroll, resize and size changes, and returns its cleanup through the scope.
  */
 
+import { viewportRect } from './target.js';
+
 /** @typedef {import('./scope.js').Scope} Scope */
+/** @typedef {import('./render/popover.js').Card} Card */
 /** @typedef {'top' | 'bottom' | 'left' | 'right'} Side */
 /** @typedef {{top: number, left: number, bottom: number, right: number, width: number, height: number}} Rect */
 /**
  * @typedef {Object} Placement
  * @property {number} x left edge of the popover, in viewport pixels
  * @property {number} y top edge
- * @property {Side | 'center'} placement the side actually used
- * @property {number | null} arrow offset of the arrow's centre along the popover's edge
+ * @property {Side} placement the side actually used
+ * @property {number} arrow offset of the arrow's centre along the popover's edge
  */
 
 /** Distance between target and popover, room for the arrow. */
@@ -50,8 +53,8 @@ function room(side, ref, size, viewport) {
 /**
  * Place the popover on the requested side, flipping to the opposite side and then to the
  * others when it does not fit (`auto` tries bottom, top, right, left), and keep it inside
- * the viewport. Without a target it is centred.
- * @param {Rect | null} ref the target's rectangle, or null to centre
+ * the viewport. (A card without a target is centred by CSS, not here.)
+ * @param {Rect} ref the target's rectangle
  * @param {{width: number, height: number}} size the popover's size
  * @param {{width: number, height: number}} viewport
  * @param {string} [requested]
@@ -60,14 +63,6 @@ function room(side, ref, size, viewport) {
 export function computePosition(ref, size, viewport, requested = 'auto') {
   const maxX = viewport.width - size.width - MARGIN;
   const maxY = viewport.height - size.height - MARGIN;
-  if (!ref) {
-    return {
-      x: clamp((viewport.width - size.width) / 2, MARGIN, maxX),
-      y: clamp((viewport.height - size.height) / 2, MARGIN, maxY),
-      placement: 'center',
-      arrow: null,
-    };
-  }
   /** @type {Side[]} */
   const order =
     requested in OPPOSITE
@@ -137,4 +132,26 @@ export function autoUpdate(elements, update, scope) {
     last = now;
   }, 250);
   update();
+}
+
+/**
+ * Move the card next to its target and point the arrow at it.
+ * @param {Card} card
+ * @param {Element} target
+ * @param {string | undefined} placement
+ */
+export function placeCard(card, target, placement) {
+  const { element, arrow } = card;
+  const spot = computePosition(
+    viewportRect(target),
+    { width: element.offsetWidth, height: element.offsetHeight },
+    { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight },
+    placement,
+  );
+  element.style.left = spot.x + 'px';
+  element.style.top = spot.y + 'px';
+  element.setAttribute('data-placement', spot.placement);
+  const vertical = spot.placement === 'top' || spot.placement === 'bottom';
+  arrow.style.left = vertical ? spot.arrow - 6 + 'px' : '';
+  arrow.style.top = vertical ? '' : spot.arrow - 6 + 'px';
 }

@@ -9,12 +9,14 @@
 /** @typedef {import('./scope.js').Scope} Scope */
 
 /**
- * Call `onChange` after every change of `location.href`.
+ * Call `onChange` after every change of `location.href` from `since` on (at once when it has
+ * already changed).
  * @param {Scope} scope
  * @param {() => void} onChange
+ * @param {string} [since] the address the caller last acted on
  */
-export function watchRoutes(scope, onChange) {
-  let last = location.href;
+export function watchRoutes(scope, onChange, since = location.href) {
+  let last = since;
   const check = () => {
     if (scope.disposed || location.href === last) return;
     last = location.href;
@@ -36,4 +38,5 @@ export function watchRoutes(scope, onChange) {
   }
   scope.listen(window, 'popstate', check);
   scope.listen(window, 'hashchange', check);
+  check();
 }

@@ -8,7 +8,7 @@
 import { readJson, writeJson } from './storage.js';
 import { uuid7 } from './uuid.js';
 import { chunkFor } from './render/index.js';
-import { post } from './transport.js';
+import { post } from './http.js';
 
 /** @typedef {import('./storage.js').StorageLike} StorageLike */
 /** @typedef {import('./state.js').State} State */

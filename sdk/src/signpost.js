@@ -9,16 +9,13 @@
 import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
 import { createLoader } from './loader.js';
-import { startIndex } from './machine.js';
-import { createQueue } from './queue.js';
 import { chunkFor } from './render/index.js';
-import { watchRoutes } from './router.js';
 import { chooseGuide, pageMatches } from './rules.js';
 import { Scope } from './scope.js';
 import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
-import { browserStorage } from './storage.js';
-import { backoff, createTransport, isRetryable } from './transport.js';
+import { browserStorage, writeJson } from './storage.js';
+import { backoff, isRetryable } from './http.js';
 import { uuid7 } from './uuid.js';
 
 /** @typedef {import('./config.js').Config} Config */
@@ -30,26 +27,37 @@ export function createSignpost(config) {
   const scope = new Scope();
   const storage = browserStorage();
   const state = createState(storage, config.app_key, anonymousId(storage));
-  const queue = createQueue({
-    storage,
-    prefix: 'signpost:queue:' + config.app_key + ':',
-    owner: uuid7(),
-    max_events: config.queue_max_events,
-    max_bytes: config.queue_max_bytes,
-    adopt_after_ms: config.queue_adopt_after_ms,
-  });
-  const transport = createTransport({
-    config,
-    queue,
-    scope,
-    onDrop: (count, reason) => fail(new Error(count + ' events dropped: ' + reason), 'events'),
-  });
+  const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
+  const prefix = 'signpost:queue:' + config.app_key + ':';
+  /**
+   * Event delivery lives in the `events` chunk, loaded at boot beside the session request:
+   * nothing of it is needed to put a guide on screen. Until it has started, events are
+   * written ahead here, to a key of their own that its queue adopts.
+   * @type {{add(item: import('./queue.js').QueueItem): void} | null}
+   */
+  let delivery = null;
+  /** @type {import('./queue.js').QueueItem[]} */
+  const early = [];
+  const earlyKey = prefix + 'early-' + uuid7();
+  /**
+   * Start the `events` chunk: event delivery, and route watching from `href` on (a route
+   * change before it arrived is caught up at once).
+   * @param {string} href the page's address at boot
+   */
+  function deliver(href) {
+    load('events')
+      .then((chunk) => {
+        if (delivery) return;
+        delivery = chunk.startDelivery({ config, storage, scope, prefix, fail: (/** @type {Error} */ error) => fail(error, 'events') });
+        chunk.watchRoutes(scope, onRoute, href);
+      })
+      .catch((error) => fail(error, 'events'));
+  }
   let started = false;
   let sessionRequest = 0;
   let sessionQueued = false;
   /** @type {(() => void) | null} */
   let cancelDelayed = null;
-  const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
   /** @type {import('./stage.js').Stage | null} */
   let stage = null;
   let isReady = false;
@@ -112,10 +120,13 @@ export function createSignpost(config) {
       step_index,
       properties,
     };
-    queue.add({ event, user_id: state.user_id, anonymous_id: state.anonymous_id });
-    const dropped = queue.takeDropped();
-    if (dropped) fail(new Error(dropped + ' events dropped: queue full'), 'events');
-    transport.schedule();
+    const item = { event, user_id: state.user_id, anonymous_id: state.anonymous_id };
+    if (delivery) delivery.add(item);
+    else {
+      early.push(item);
+      // saved_at 0: any queue may adopt it at once, its own page's first of all.
+      writeJson(storage, earlyKey, { saved_at: 0, items: early });
+    }
     if (guide) {
       emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
     }
@@ -133,11 +144,12 @@ export function createSignpost(config) {
     const pending = { guide, stop: () => void (stopped = true), end: () => void (stopped = true) };
     state.player = pending;
     const chunk = /** @type {string} */ (chunkFor(guide.kind));
-    Promise.all([load('ui'), load(chunk)])
+    // Fetched side by side: the kind's chunk, and `anchor` when a step points at an element.
+    Promise.all([load('ui'), load(chunk), guide.steps.some((step) => step.target) && load('anchor')])
       .then(([ui, kind]) => {
         if (stopped || scope.disposed || state.player !== pending) return;
-        if (!ui.canStyle()) throw new Error('this browser cannot style a shadow root without inline styles');
-        play(ui, kind.renderers[guide.kind], guide);
+        if (!ui.canStyle()) throw new Error('no constructable stylesheets');
+        play(ui, kind, guide);
       })
       .catch((error) => {
         if (state.player === pending) state.player = null;
@@ -153,10 +165,10 @@ export function createSignpost(config) {
 
   /**
    * @param {any} ui the `ui` chunk
-   * @param {import('./render/kit.js').Renderer} render
+   * @param {any} kind the chunk with the kind's renderer
    * @param {Guide} guide
    */
-  function play(ui, render, guide) {
+  function play(ui, kind, guide) {
     if (!stage) {
       stage = /** @type {import('./stage.js').Stage} */ (ui.createStage(scope));
       stage.theme(state.session ? state.session.theme : undefined);
@@ -166,13 +178,14 @@ export function createSignpost(config) {
     /** @type {Player} */
     const player = ui.playGuide({
       guide,
-      render,
-      start: fresh ? 0 : startIndex(saved.current_step, guide.steps.length),
+      render: kind.renderers[guide.kind],
+      start: fresh ? 0 : saved.current_step || 0,
       scope,
       config,
       stage,
       fail,
-      checklist,
+      load,
+      checklist: kind.host && kind.host(core),
       record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => {
         record(type, guide, step_index, properties);
         if (type === 'guide_shown') state.set(guide, { seen: true });
@@ -183,51 +196,36 @@ export function createSignpost(config) {
         state.finished.add(guide.id);
         if (status === 'completed') state.set(guide, { completed: true, current_step: 0 });
         else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
-        if (status === 'completed') checklist.guideCompleted(guide);
+        if (status === 'completed') tickOff({ guide: guide.slug });
         evaluate();
       },
     });
     state.player = player;
   }
 
-  /** Checklist items: ticked off by the user, by a launched guide's completion, or by `track`. */
-  const checklist = {
-    /** @param {Guide} guide */
-    done: (guide) => state.get(guide).items || [],
-    /**
-     * @param {Guide} guide
-     * @param {string} item
-     */
-    complete(guide, item) {
-      const done = checklist.done(guide);
-      if (done.includes(item) || !guide.steps.some((step) => step.content && step.content.id === item)) return;
-      state.set(guide, { items: [...done, item] });
-      record('checklist_item_completed', guide, null, { item });
-      if (done.length + 1 >= guide.steps.length) {
-        record('guide_completed', guide, null, { duration_ms: 0 });
-        state.set(guide, { completed: true });
-        state.finished.add(guide.id);
-        if (state.player && state.player.guide.id === guide.id) {
-          state.player.stop();
-          state.player = null;
-          evaluate();
-        }
-      }
-    },
-    /**
-     * @param {Guide} guide
-     * @param {string} slug
-     */
-    launch(guide, slug) {
-      const next = state.session && state.session.guides.find((item) => item.slug === slug || String(item.id) === slug);
-      if (!next) throw new Error('no guide ' + slug + ' for this user');
-      start(next);
-    },
-    /** @param {Guide} finished */
-    guideCompleted(finished) {
-      for (const [guide, item] of checklistItems(state.session ? state.session.guides : [], { guide: finished.slug })) checklist.complete(guide, item);
-    },
+  /** What a checklist's host (in the `checklist` chunk) works with. */
+  const core = {
+    state,
+    start: (/** @type {Guide} */ guide) => start(guide),
+    evaluate: () => evaluate(),
+    record: (/** @type {string} */ type, /** @type {Guide} */ guide, /** @type {Record<string, any>} */ properties) => record(type, guide, null, properties),
   };
+
+  /**
+   * Tick off the checklist items a tracked event or a completed guide completes, also while
+   * no checklist is on screen; the `checklist` chunk is loaded only when one does.
+   * @param {{event?: string, guide?: string}} what
+   */
+  function tickOff(what) {
+    const hits = checklistItems(state.session ? state.session.guides : [], what);
+    if (!hits.length) return;
+    load('checklist')
+      .then((chunk) => {
+        const host = chunk.host(core);
+        for (const [guide, item] of hits) host.complete(guide, item);
+      })
+      .catch((error) => fail(error, 'checklist'));
+  }
 
   /** Show the guide this page should show on its own, if none is on screen. */
   function evaluate() {
@@ -313,13 +311,10 @@ export function createSignpost(config) {
     start: guard('start', () => {
       if (started) return;
       started = true;
-      if (!config.app_key) throw new Error('the script tag has no data-app-key');
-      if (!config.api_host) throw new Error('no API host: load the SDK from a src URL or set data-api-host');
-      queue.adopt(true);
-      transport.schedule();
-      scope.interval(() => queue.adopt(false) && transport.schedule(), config.queue_adopt_after_ms / 2);
-      watchRoutes(scope, onRoute);
+      if (!config.app_key) throw new Error('no data-app-key');
+      if (!config.api_host) throw new Error('no data-api-host');
       refreshSession();
+      deliver(location.href);
     }),
 
     identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits) => {
@@ -334,7 +329,7 @@ export function createSignpost(config) {
     track: guard('track', (/** @type {unknown} */ name, /** @type {unknown} */ properties) => {
       if (typeof name !== 'string' || !name) throw new Error('track() needs an event name');
       record('track', null, null, { ...flatten(properties, 49), name: name.slice(0, 1000) });
-      for (const [guide, item] of checklistItems(state.session ? state.session.guides : [], { event: name })) checklist.complete(guide, item);
+      tickOff({ event: name });
     }),
 
     show: guard('show', (/** @type {unknown} */ guide_id) => {

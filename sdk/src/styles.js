@@ -35,7 +35,8 @@ const CSS = `
 [data-placement=top]>.sp-arrow{bottom:-7px;border-left-color:transparent;border-top-color:transparent}
 [data-placement=right]>.sp-arrow{left:-7px;border-right-color:transparent;border-top-color:transparent}
 [data-placement=left]>.sp-arrow{right:-7px;border-left-color:transparent;border-bottom-color:transparent}
-[data-placement=center]>.sp-arrow{display:none}
+.sp-popover:not([data-placement]){inset:0;height:fit-content;margin:auto}
+.sp-popover:not([data-placement])>.sp-arrow,[data-placement=center]>.sp-arrow{display:none}
 .sp-close{position:absolute;top:8px;right:8px;width:28px;height:28px;padding:0;border:0;border-radius:6px;background:0;color:var(--sp-muted);font:20px/1 var(--sp-font);cursor:pointer}
 .sp-title{margin:0 28px 6px 0;font-size:16px;font-weight:600;line-height:1.35}
 .sp-body{overflow-wrap:anywhere}
@@ -57,10 +58,8 @@ const CSS = `
 .sp-btn:hover,.sp-close:hover{filter:brightness(.92);background-color:var(--sp-line)}
 .sp-primary:hover{background-color:var(--sp-accent)}
 :focus-visible{outline:2px solid var(--sp-accent);outline-offset:2px}
-.sp-backdrop{position:fixed;inset:0;background:#0f172a80;animation:sp-fade .18s}
-@keyframes sp-fade{from{opacity:0}}
 .sp-link{display:inline-block;margin-top:8px;text-decoration:none}
-@media (prefers-reduced-motion:reduce){.sp-popover,.sp-backdrop,.sp-banner{animation:none}}
+@media (prefers-reduced-motion:reduce){.sp-popover{animation:none}}
 `;
 
 /** @type {CSSStyleSheet | null} */

@@ -9,17 +9,11 @@
  * roots and iframes, and elements becoming visible.
  */
 
-import { THRESHOLD, targetScore } from './score.js';
-
 /** @typedef {import('./scope.js').Scope} Scope */
 /** @typedef {import('./rules.js').TargetDescription} TargetDescription */
+/** @typedef {{bestCandidate: typeof import('./find.js').bestCandidate}} Finder */
 
 const POLL_MS = 400;
-const TEST_IDS = ['data-testid', 'data-test-id', 'data-test', 'data-cy'];
-/** Elements worth scoring by text or label alone: what people click and read. */
-const TEXTUAL = 'a,button,input,select,textarea,summary,label,[role],[aria-label],[title],h1,h2,h3,h4,h5,h6,li,th,td,p,span';
-/** @type {Record<string, string>} */
-const IMPLICIT_ROLES = { button: 'button', a: 'link', select: 'combobox', textarea: 'textbox', h1: 'heading', h2: 'heading', h3: 'heading', h4: 'heading', nav: 'navigation', li: 'listitem', img: 'img', summary: 'button' };
 
 /**
  * Rendered: not `display: none` and not inside a closed `<details>`.
@@ -75,111 +69,22 @@ function bySelector(selector) {
   }
 }
 
-/** @param {Element} element */
-function roleOf(element) {
-  const explicit = element.getAttribute('role');
-  if (explicit) return explicit.split(' ')[0];
-  const tag = element.localName;
-  if (tag === 'input') {
-    const type = (element.getAttribute('type') || 'text').toLowerCase();
-    return type === 'checkbox' || type === 'radio' ? type : /^(button|submit|reset)$/.test(type) ? 'button' : 'textbox';
-  }
-  if (tag === 'a' && !element.hasAttribute('href')) return '';
-  return IMPLICIT_ROLES[tag] || '';
-}
-
-/** @param {Element} element */
-function labelOf(element) {
-  const aria = element.getAttribute('aria-label');
-  if (aria) return aria;
-  const root = /** @type {Document | ShadowRoot} */ (element.getRootNode());
-  const ids = element.getAttribute('aria-labelledby');
-  if (ids && 'getElementById' in root) {
-    return ids.split(/\s+/).map((id) => (root.getElementById(id) || { textContent: '' }).textContent).join(' ');
-  }
-  const labels = /** @type {HTMLInputElement} */ (element).labels;
-  if (labels && labels.length) return labels[0].textContent || '';
-  return element.getAttribute('title') || element.getAttribute('placeholder') || element.getAttribute('alt') || '';
-}
-
-/** @param {Element} element */
-function pathOf(element) {
-  const tags = [];
-  /** @type {Element | null} */
-  let node = element;
-  while (node && node.localName !== 'body' && node.localName !== 'html') {
-    tags.unshift(node.localName);
-    node = node.parentElement || /** @type {ShadowRoot} */ (node.parentNode).host || null;
-  }
-  return tags.join(' > ');
-}
-
 /**
- * @param {Element} element
- * @param {Set<Element>} matched elements matching the description's selector
- * @returns {import('./score.js').Facts}
- */
-function factsOf(element, matched) {
-  const testId = TEST_IDS.map((name) => element.getAttribute(name)).find((value) => value) || '';
-  return {
-    selector: matched.has(element),
-    test_id: testId,
-    id: element.id,
-    name: element.getAttribute('name') || '',
-    role: roleOf(element),
-    label: labelOf(element),
-    text: (element.textContent || '').slice(0, 400),
-    path: pathOf(element),
-  };
-}
-
-/** @param {string} value */
-const quote = (value) => '"' + value.replace(/["\\]/g, '\\$&') + '"';
-
-/**
- * The rendered element that best fits the description, or null when none reaches the
- * threshold. A plain string is taken as a selector.
+ * The rendered element that best fits the description: the one its selector finds when that
+ * is unique, else (with other clues given) the best-scoring candidate, which needs the
+ * `find` chunk: `undefined` means "load `find` and ask again". A string is a selector.
  * @param {TargetDescription | string} wanted
- * @returns {Element | null}
+ * @param {Finder | null} finder the `find` chunk, once loaded
+ * @returns {Element | null | undefined}
  */
-export function findTarget(wanted) {
+export function findTarget(wanted, finder) {
   const description = typeof wanted === 'string' ? { selector: wanted } : wanted || {};
-  const matched = new Set(description.selector ? bySelector(description.selector).filter(isRendered) : []);
-  const clues = Object.keys(description).filter((key) => key !== 'timeout_ms' && key !== 'selector');
-  // The usual case, cheap: a selector alone, or one that still finds a single element.
-  if (matched.size && (!clues.length || matched.size === 1)) {
-    const only = Array.from(matched)[0];
-    if (!clues.length || targetScore(description, factsOf(only, matched)) >= THRESHOLD) return only;
-  }
-  /** @type {string[]} */
-  const queries = [];
-  if (description.test_id) queries.push(...TEST_IDS.map((name) => '[' + name + '=' + quote(description.test_id || '') + ']'));
-  if (description.id) queries.push('[id=' + quote(description.id) + ']');
-  if (description.name) queries.push('[name=' + quote(description.name) + ']');
-  if (description.text || description.label || description.role) queries.push(TEXTUAL);
-  if (description.path) queries.push(description.path.split('>').pop() || '*');
-  const candidates = new Set(matched);
-  for (const root of searchRoots()) {
-    for (const query of queries) {
-      try {
-        root.querySelectorAll(query).forEach((element) => candidates.add(element));
-      } catch (_) {
-        // A path tag that is not a valid selector: that clue just finds nothing.
-      }
-    }
-  }
-  let best = null;
-  let bestScore = THRESHOLD;
-  for (const element of candidates) {
-    if (!isRendered(element)) continue;
-    const score = targetScore(description, factsOf(element, matched));
-    // Ties go to the innermost element: the button, not the list item around it.
-    if (score > bestScore || (score === bestScore && (!best || best.contains(element)))) {
-      best = element;
-      bestScore = score;
-    }
-  }
-  return best;
+  const matched = description.selector ? bySelector(description.selector).filter(isRendered) : [];
+  const clues = Object.keys(description).some((key) => key !== 'timeout_ms' && key !== 'selector');
+  // The usual case, cheap: the author's selector still finds exactly one element.
+  if (matched.length === 1 || (matched.length && !clues)) return matched[0];
+  if (!clues) return null;
+  return finder ? finder.bestCandidate(description, matched, searchRoots(), isRendered) : undefined;
 }
 
 /**
@@ -188,11 +93,12 @@ export function findTarget(wanted) {
  * @param {TargetDescription} description
  * @param {number} timeout_ms `Infinity` waits as long as the step is current
  * @param {Scope} scope
+ * @param {(name: string) => Promise<any>} load the chunk loader, for `find`
  * @returns {Promise<Element | null>}
  */
-export function waitForTarget(description, timeout_ms, scope) {
-  const found = findTarget(description);
-  if (found || scope.disposed) return Promise.resolve(found);
+export function waitForTarget(description, timeout_ms, scope, load) {
+  /** @type {Finder | null} */
+  let finder = null;
   return new Promise((resolve) => {
     const wait = scope.child();
     /** @param {Element | null} element */
@@ -201,8 +107,14 @@ export function waitForTarget(description, timeout_ms, scope) {
       wait.dispose();
     };
     const check = () => {
-      const element = findTarget(description);
+      const element = findTarget(description, finder);
       if (element) finish(element);
+      else if (element === undefined && !finder) {
+        load('find').then((chunk) => {
+          finder = chunk;
+          check();
+        }, () => finish(null));
+      }
     };
     // Many mutations arrive at once while a framework renders: look once per frame.
     let frame = 0;
@@ -221,10 +133,12 @@ export function waitForTarget(description, timeout_ms, scope) {
       subtree: true,
       attributes: true,
       characterData: true,
-      attributeFilter: ['class', 'id', 'style', 'hidden', 'open', 'aria-label', 'role', 'name', 'data-testid'],
+      // Others (open, role, name...) are caught by the poll.
+      attributeFilter: ['class', 'id', 'style', 'hidden', 'aria-label', 'data-testid'],
     });
     wait.interval(check, POLL_MS);
     if (Number.isFinite(timeout_ms)) wait.timeout(() => finish(null), timeout_ms);
+    check();
   });
 }
 

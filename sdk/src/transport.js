@@ -16,23 +16,9 @@
 /** @typedef {import('./queue.js').QueueItem} QueueItem */
 /** @typedef {import('./scope.js').Scope} Scope */
 
-/**
- * @param {number} status
- */
-export const isRetryable = (status) => status === 0 || status === 408 || status === 429 || status >= 500;
+import { backoff, isRetryable, post } from './http.js';
 
-/**
- * Exponential back-off with "equal jitter": half fixed, half random, so retries from many
- * pages spread out but none comes back immediately.
- * @param {number} attempt 0 for the first retry
- * @param {number} base_ms
- * @param {number} max_ms
- * @param {() => number} [random]
- */
-export function backoff(attempt, base_ms, max_ms, random = Math.random) {
-  const ceiling = Math.min(max_ms, base_ms * 2 ** Math.min(attempt, 30));
-  return ceiling / 2 + random() * (ceiling / 2);
-}
+export { backoff, isRetryable };
 
 /**
  * `Retry-After` in milliseconds, capped; null when absent or not a number of seconds (the
@@ -44,23 +30,6 @@ export function retryAfter(header, max_ms) {
   const seconds = header ? Number(header) : NaN;
   return seconds >= 0 ? Math.min(seconds * 1000, max_ms) : null;
 }
-
-/**
- * POST a JSON body as `text/plain`: a "simple" request, so no CORS preflight. No cookies.
- * @param {string} url
- * @param {string} body
- * @param {boolean} keepalive
- * @param {AbortSignal} [signal]
- */
-export const post = (url, body, keepalive, signal) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-    body,
-    keepalive,
-    credentials: 'omit',
-    signal,
-  });
 
 /** @param {string} text */
 const byteLength = (text) => new TextEncoder().encode(text).length;

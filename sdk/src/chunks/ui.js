@@ -1,5 +1,5 @@
 // @ts-check
-/** The `ui` chunk: the player, the stage, and the tooltip and walkthrough renderers. */
+/** The `ui` chunk: the player, the stage, the card, and the tooltip and walkthrough renderers. */
 
 import { define } from '../define.js';
 import { playGuide } from '../player.js';

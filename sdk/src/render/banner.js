@@ -5,9 +5,12 @@
  * `button` (its action's label), `link_label` + `link_url`, `dismissible` (a close button).
  */
 
+import { ctaLink } from './cta.js';
+
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
 const CSS = `.sp-banner{position:fixed;left:0;right:0;top:0;box-sizing:border-box;display:flex;flex-wrap:wrap;align-items:center;gap:8px 16px;padding:10px 56px 10px 20px;background:var(--sp-accent);color:var(--sp-on-accent);font:14px/1.45 var(--sp-font);box-shadow:0 2px 10px #0f172a33;animation:sp-fade .18s}
+@keyframes sp-fade{from{opacity:0}}@media (prefers-reduced-motion:reduce){.sp-banner{animation:none}}
 .sp-banner[data-side=bottom]{top:auto;bottom:0}
 .sp-banner .sp-title{margin:0;font-size:15px}.sp-banner .sp-body{flex:1 1 240px}.sp-banner .sp-body a{color:inherit}
 .sp-banner .sp-btn{border-color:currentColor;color:inherit}.sp-banner .sp-primary{background:var(--sp-bg);color:var(--sp-text)}
@@ -29,7 +32,7 @@ export function banner(context) {
   const body = ui.make('div', 'sp-body');
   body.appendChild(ui.content(step.body_html));
   const actions = ui.make('div', 'sp-actions');
-  const link = ui.ctaLink(content);
+  const link = ctaLink(content);
   if (link) actions.appendChild(link);
   const primary = ui.button(content.button || config.label_got_it, 'sp-btn sp-primary', () => act('done'), signal);
   primary.setAttribute('data-signpost-action', 'done');

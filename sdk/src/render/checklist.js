@@ -8,10 +8,11 @@
  */
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
+/** @typedef {import('../rules.js').Guide} Guide */
 
 const CSS = `.sp-checklist{left:auto;top:auto;right:16px;bottom:16px;width:min(340px,calc(100vw - 32px));max-width:none}
 .sp-bar{height:6px;margin:4px 0 10px;border-radius:3px;background:var(--sp-line);overflow:hidden}.sp-bar>span{display:block;height:100%;background:var(--sp-accent)}
-.sp-items{margin:0;padding:0;list-style:none}.sp-items li{margin:0 0 6px}
+.sp-body .sp-items{margin:0;padding:0;list-style:none}.sp-items li{margin:0 0 6px}
 .sp-item{display:flex;gap:10px;width:100%;padding:8px;border:1px solid var(--sp-line);border-radius:calc(var(--sp-radius)*.75);background:0;color:var(--sp-text);font:inherit;text-align:start;cursor:pointer}
 .sp-check{flex:none;width:18px;height:18px;border:2px solid var(--sp-muted);border-radius:50%;box-sizing:border-box;font-size:12px;line-height:14px;text-align:center}
 [data-signpost-done] .sp-check{border-color:var(--sp-accent);background:var(--sp-accent);color:var(--sp-on-accent)}
@@ -24,6 +25,7 @@ const CSS = `.sp-checklist{left:auto;top:auto;right:16px;bottom:16px;width:min(3
  */
 export function checklist(context) {
   const { guide, config, ui, signal } = context;
+  const memory = /** @type {import('./kit.js').ChecklistHost} */ (context.checklist);
   context.style(CSS);
   const status = ui.make('p', 'sp-progress');
   status.setAttribute('aria-live', 'polite');
@@ -35,7 +37,7 @@ export function checklist(context) {
   const rows = {};
 
   const refresh = () => {
-    const done = context.checklist.done(guide);
+    const done = memory.done(guide);
     for (const [id, row] of Object.entries(rows)) {
       const complete = done.includes(id);
       row.toggleAttribute('data-signpost-done', complete);
@@ -54,9 +56,9 @@ export function checklist(context) {
     const id = String(item.id);
     const row = ui.make('li', '');
     const control = ui.button('', 'sp-item', () => {
-      if (context.checklist.done(guide).includes(id)) return;
-      if (item.launch_guide) context.checklist.launch(guide, item.launch_guide);
-      else if (!item.complete_on) context.checklist.complete(guide, id);
+      if (memory.done(guide).includes(id)) return;
+      if (item.launch_guide) memory.launch(guide, item.launch_guide);
+      else if (!item.complete_on) memory.complete(guide, id);
     }, signal);
     const mark = ui.make('span', 'sp-check');
     mark.setAttribute('aria-hidden', 'true');
@@ -79,4 +81,49 @@ export function checklist(context) {
   refresh();
   const first = /** @type {HTMLElement} */ (list.querySelector('.sp-item'));
   return { element: card.element, focus: first || card.element };
+}
+
+/**
+ * The checklist's memory and moves, for the SDK core (`core.state`, `record`, `start`,
+ * `evaluate`): which items are done (kept per user in this browser), ticking one off
+ * (recording `checklist_item_completed`, and `guide_completed` with the last one), and
+ * launching an item's guide.
+ * @param {any} core
+ * @returns {import('./kit.js').ChecklistHost}
+ */
+export function host(core) {
+  const { state } = core;
+  const self = {
+    /** @param {Guide} guide */
+    done: (guide) => state.get(guide).items || [],
+    /**
+     * @param {Guide} guide
+     * @param {string} item
+     */
+    complete(guide, item) {
+      const done = self.done(guide);
+      if (done.includes(item) || !guide.steps.some((step) => step.content && step.content.id === item)) return;
+      state.set(guide, { items: [...done, item] });
+      core.record('checklist_item_completed', guide, { item });
+      if (done.length + 1 < guide.steps.length) return;
+      core.record('guide_completed', guide, { duration_ms: 0 });
+      state.set(guide, { completed: true });
+      state.finished.add(guide.id);
+      if (state.player && state.player.guide.id === guide.id) {
+        state.player.stop();
+        state.player = null;
+        core.evaluate();
+      }
+    },
+    /**
+     * @param {Guide} guide
+     * @param {string} slug
+     */
+    launch(guide, slug) {
+      const next = state.session && state.session.guides.find((/** @type {Guide} */ item) => item.slug === slug || String(item.id) === slug);
+      if (!next) throw new Error('no guide ' + slug + ' for ' + guide.slug);
+      core.start(next);
+    },
+  };
+  return self;
 }

@@ -47,7 +47,7 @@ function copy(source, target, doc, depth) {
     const tag = element.localName;
     // Anything not on the list goes with all it contains: the server already unwrapped
     // harmless tags, so what is left here is not meant to be shown (script, svg, style...).
-    const allowed = Object.prototype.hasOwnProperty.call(ALLOWED, tag) ? ALLOWED[tag] : null;
+    const allowed = Object.hasOwn(ALLOWED, tag) ? ALLOWED[tag] : null;
     if (!allowed || depth >= MAX_DEPTH || element.namespaceURI !== 'http://www.w3.org/1999/xhtml') continue;
     const clean = doc.createElement(tag);
     for (const name of allowed) {

@@ -30,13 +30,13 @@ export function hotspot(context) {
   beacon.setAttribute('aria-expanded', 'false');
   element.appendChild(beacon);
 
-  const place = (/** @type {Element | null} */ target) => {
-    if (target) {
+  const place = (/** @type {Element} */ target) => {
+    if (ui.viewportRect) {
       const rect = ui.viewportRect(target);
       beacon.style.left = Math.round(rect.right) + 'px';
       beacon.style.top = Math.round(rect.top) + 'px';
     }
-    if (card) ui.placeCard(card, target, step.placement);
+    if (card && ui.placeCard) ui.placeCard(card, target, step.placement);
   };
 
   function toggle() {
@@ -60,7 +60,7 @@ export function hotspot(context) {
     );
     element.appendChild(card.element);
     beacon.setAttribute('aria-expanded', 'true');
-    place(context.target);
+    if (context.target) place(context.target);
     (card.primary || card.element).focus();
   }
 

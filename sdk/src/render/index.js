@@ -24,4 +24,4 @@ export const kinds = Object.freeze({
  * @param {string} kind
  * @returns {string | null}
  */
-export const chunkFor = (kind) => (Object.prototype.hasOwnProperty.call(kinds, kind) ? kinds[kind] : null);
+export const chunkFor = (kind) => (Object.hasOwn(kinds, kind) ? kinds[kind] : null);

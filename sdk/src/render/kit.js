@@ -5,9 +5,8 @@
  * instead of importing it, so each chunk carries only its own code.
  */
 
-import { button, buildCard, make, placeCard } from './popover.js';
-import { renderContent, safeHref } from './content.js';
-import { viewportRect } from '../target.js';
+import { button, buildCard, make } from './popover.js';
+import { renderContent } from './content.js';
 
 /** @typedef {import('../rules.js').Guide} Guide */
 /** @typedef {import('../rules.js').Step} Step */
@@ -26,8 +25,8 @@ import { viewportRect } from '../target.js';
  * @property {(type: string, properties: Record<string, any>) => void} record a kind's own event (`survey_answered`, ...)
  * @property {AbortSignal} signal ends with the step
  * @property {(css: string) => void} style add the kind's CSS to the shadow root (once)
- * @property {Kit} ui
- * @property {ChecklistHost} checklist
+ * @property {Kit & Partial<Anchor>} ui the kit, plus the `anchor` chunk's helpers when the step has a target
+ * @property {ChecklistHost | null} checklist the checklist's memory and moves (checklists only)
  */
 /**
  * @typedef {Object} ChecklistHost
@@ -40,11 +39,18 @@ import { viewportRect } from '../target.js';
  * @typedef {Object} View
  * @property {HTMLElement} element
  * @property {HTMLElement | null} focus gets focus when the step appears (null: focus stays put)
- * @property {boolean} [modal] Tab cycles inside; the page behind is dimmed
+ * @property {boolean} [modal] the page behind is dimmed
+ * @property {(event: KeyboardEvent) => boolean} [onKey] a kind's own keys (a modal's Tab trap); true when handled
  * @property {boolean} [arrows] Left and Right arrow keys go back and next
- * @property {(target: Element | null) => void} [place] called on scroll, resize and layout change
+ * @property {(target: Element) => void} [place] keeps it at its target: called on scroll, resize and layout change
  */
 /** @typedef {(context: RenderContext) => View} Renderer */
+/**
+ * The `anchor` chunk: what steps pointing at an element need.
+ * @typedef {Object} Anchor
+ * @property {typeof import('../position.js').placeCard} placeCard
+ * @property {typeof import('../target.js').viewportRect} viewportRect
+ */
 
 /**
  * Back / Next / Done for step `index` of `count`, as walkthroughs, modals and slideouts use.
@@ -78,23 +84,15 @@ export const stepProgress = ({ index, count, config }) =>
  */
 export function popoverView(context, spec) {
   const card = buildCard(spec, context.act, context.signal);
-  return { element: card.element, focus: card.primary || card.element, arrows: true, place: (target) => placeCard(card, target, context.step.placement) };
+  const { placeCard } = context.ui;
+  return {
+    element: card.element,
+    focus: card.primary || card.element,
+    arrows: true,
+    // Without a target the card is centred by CSS.
+    place: placeCard && ((target) => placeCard(card, target, context.step.placement)),
+  };
 }
 
-/**
- * A link styled as a button for an optional call to action; absolute links open a new tab.
- * @param {{link_label?: string, link_url?: string}} content
- * @returns {HTMLAnchorElement | null}
- */
-export function ctaLink(content) {
-  const url = content.link_url;
-  if (!content.link_label || !url || !safeHref(url)) return null;
-  const link = /** @type {HTMLAnchorElement} */ (make('a', 'sp-btn sp-link', content.link_label));
-  link.setAttribute('href', url);
-  link.setAttribute('rel', 'noopener noreferrer nofollow');
-  if (/^\s*https?:/i.test(url)) link.setAttribute('target', '_blank');
-  return link;
-}
-
-export const kit = { make, button, content: renderContent, card: buildCard, placeCard, viewportRect, stepButtons, stepProgress, popoverView, ctaLink };
+export const kit = { make, button, content: renderContent, card: buildCard, stepButtons, stepProgress, popoverView };
 /** @typedef {typeof kit} Kit */

@@ -5,9 +5,11 @@
  * walkthrough. Content: `button` (the last button's label), `link_label` + `link_url`.
  */
 
+import { ctaLink } from './cta.js';
+
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
-const CSS = '.sp-modal{width:min(480px,calc(100vw - 16px));max-width:none;padding:24px 24px 20px}.sp-modal .sp-title{font-size:19px}';
+const CSS = '.sp-backdrop{position:fixed;inset:0;background:#0f172a80;animation:sp-fade .18s}@keyframes sp-fade{from{opacity:0}}@media (prefers-reduced-motion:reduce){.sp-backdrop{animation:none}}.sp-modal{width:min(480px,calc(100vw - 16px));max-width:none;padding:24px 24px 20px}.sp-modal .sp-title{font-size:19px}';
 
 /**
  * @param {RenderContext} context
@@ -17,7 +19,7 @@ export function modal(context) {
   const { step, config, ui } = context;
   const content = step.content || {};
   context.style(CSS);
-  const link = ui.ctaLink(content);
+  const link = ctaLink(content);
   const card = ui.card(
     {
       title: step.title,
@@ -32,5 +34,24 @@ export function modal(context) {
     context.signal,
   );
   card.element.setAttribute('aria-modal', 'true');
-  return { element: card.element, focus: card.primary || card.element, modal: true, arrows: true, place: () => ui.placeCard(card, null, 'auto') };
+  const element = card.element;
+  return { element, focus: card.primary || element, modal: true, arrows: true, onKey: (event) => event.key === 'Tab' && trapTab(event, element) };
+}
+
+const FOCUSABLE = 'a[href],button,input,textarea,select,[tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keep Tab inside the modal: from the last control to the first, and back with Shift.
+ * @param {KeyboardEvent} event
+ * @param {HTMLElement} element
+ */
+function trapTab(event, element) {
+  const items = /** @type {HTMLElement[]} */ (Array.from(element.querySelectorAll(FOCUSABLE)));
+  const active = /** @type {ShadowRoot} */ (element.getRootNode()).activeElement;
+  const edge = event.shiftKey ? items[0] : items[items.length - 1];
+  if (active === edge || !element.contains(active)) {
+    event.preventDefault();
+    (event.shiftKey ? items[items.length - 1] : items[0]).focus();
+  }
+  return true;
 }

@@ -5,8 +5,6 @@
  * createElement only; the body goes through the audited `renderContent`.
  */
 
-import { computePosition } from '../position.js';
-import { viewportRect } from '../target.js';
 import { renderContent } from './content.js';
 
 /** @typedef {import('../machine.js').StepAction} StepAction */
@@ -104,26 +102,4 @@ export function buildCard(spec, act, signal) {
   footer.appendChild(actions);
   element.append(arrow, close, title, body, footer);
   return { element, arrow, primary };
-}
-
-/**
- * Move the card next to the target (or centre it) and point the arrow at it.
- * @param {Card} card
- * @param {Element | null} target
- * @param {string | undefined} placement
- */
-export function placeCard(card, target, placement) {
-  const { element, arrow } = card;
-  const spot = computePosition(
-    target ? viewportRect(target) : null,
-    { width: element.offsetWidth, height: element.offsetHeight },
-    { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight },
-    placement,
-  );
-  element.style.left = spot.x + 'px';
-  element.style.top = spot.y + 'px';
-  element.setAttribute('data-placement', spot.placement);
-  const vertical = spot.placement === 'top' || spot.placement === 'bottom';
-  arrow.style.left = vertical && spot.arrow !== null ? spot.arrow - 6 + 'px' : '';
-  arrow.style.top = !vertical && spot.arrow !== null ? spot.arrow - 6 + 'px' : '';
 }

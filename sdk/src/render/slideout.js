@@ -5,6 +5,8 @@
  * like a walkthrough. Content: `button`, `link_label` + `link_url`.
  */
 
+import { ctaLink } from './cta.js';
+
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
 const CSS = `.sp-slideout{left:auto;right:16px;bottom:16px;width:min(380px,calc(100vw - 32px));max-width:none;animation:sp-slide .25s ease-out}
@@ -20,7 +22,7 @@ export function slideout(context) {
   const { step, config, ui } = context;
   const content = step.content || {};
   context.style(CSS);
-  const link = ui.ctaLink(content);
+  const link = ctaLink(content);
   const card = ui.card(
     {
       title: step.title,

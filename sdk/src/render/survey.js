@@ -119,5 +119,6 @@ export function survey(context) {
   // The question is the card's title; the fieldset is named by it too.
   answers.setAttribute('aria-labelledby', /** @type {string} */ (card.element.getAttribute('aria-labelledby')));
   const first = /** @type {HTMLElement | null} */ (answers.querySelector('input,textarea'));
-  return { element: card.element, focus: first || card.primary, place: (target) => ui.placeCard(card, target, step.placement) };
+  const { placeCard } = ui;
+  return { element: card.element, focus: first || card.primary, place: placeCard && ((target) => placeCard(card, target, step.placement)) };
 }
