@@ -82,7 +82,12 @@ def gzipped(name: str) -> int:
 
 def first_guide_paths() -> dict[str, list[str]]:
     """Each kind's files on the way to its first guide on screen: core, ui, its chunk."""
-    chunks = sorted(path.stem for path in DIST_PATH.glob("*.js") if path != BUNDLE_PATH)
+    # `authoring` (element picker, draft preview) is no guide kind: only the admin's pages load it.
+    chunks = sorted(
+        path.stem
+        for path in DIST_PATH.glob("*.js")
+        if path != BUNDLE_PATH and path.stem != "authoring"
+    )
     return {
         chunk: ["signpost.js", "ui.js"] + ([] if chunk == "ui" else [f"{chunk}.js"])
         for chunk in chunks

@@ -8,6 +8,7 @@
  * also has the methods (`Signpost.track('Exported')`).
  */
 
+import { startAuthoring } from './authoring/loader.js';
 import { readConfig } from './config.js';
 import { emit } from './events.js';
 import { createSignpost } from './signpost.js';
@@ -31,7 +32,8 @@ function boot() {
   const existing = global.Signpost;
   // Loaded twice (two tags, a re-injected bundle): the first instance stays in charge.
   if (existing && existing.loaded) return;
-  const instance = createSignpost(readConfig(ownScript()));
+  const config = readConfig(ownScript());
+  const instance = createSignpost(config);
   /** @type {Record<string, (...args: any[]) => unknown>} */
   const methods = {};
   for (const name of PUBLIC) methods[name] = /** @type {any} */ (instance)[name];
@@ -54,6 +56,7 @@ function boot() {
   global.Signpost = api;
   for (const args of Array.from(queued)) call(args[0], Array.prototype.slice.call(args, 1));
   instance.start();
+  startAuthoring(config, instance);
 }
 
 try {

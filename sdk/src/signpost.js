@@ -102,6 +102,8 @@ export function createSignpost(config) {
    * @param {Record<string, string | number | boolean | null>} [properties]
    */
   function record(type, guide, step_index, properties = {}) {
+    // An author's preview of a draft (sdk/src/authoring/) is not analytics.
+    if (guide && /** @type {any} */ (guide).preview) return;
     const event = {
       event_id: uuid7(),
       type,
@@ -348,6 +350,9 @@ export function createSignpost(config) {
         }),
       );
     }),
+
+    /** Authoring mode only (sdk/src/authoring/): play an unpublished draft for its author. */
+    preview: guard('preview', (/** @type {Guide} */ guide) => void ready.then(() => start(guide))),
 
     reset: guard('reset', () => {
       if (cancelDelayed) cancelDelayed();
