@@ -9,6 +9,7 @@ from sqlmodel import Session
 from guides import store
 from guides.columns import utcnow
 from guides.documents import GuideDocument, StepDocument, Target
+from guides.errors import GuideNotFound
 from guides.kinds import KINDS
 from guides.models import Guide, GuideStatus, GuideStep
 from guides.publishing import archive_guide
@@ -107,3 +108,28 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             "steps": steps,
         }
     )
+
+
+def duplicate_guide(*, session: Session, guide_id: int) -> Guide:
+    """A new draft with the same content, named "… (copy)", under a free slug."""
+    source = session.get(Guide, guide_id)
+    if source is None:
+        raise GuideNotFound(f"no guide with id {guide_id}")
+    document = guide_document(session=session, guide=source)
+    slug = _free_slug(session, source.app_id, f"{source.slug[:90]}-copy")
+    copy = document.model_copy(
+        update={
+            "slug": slug,
+            "name": f"{document.name[:190]} (copy)",
+            "status": GuideStatus.draft,
+        }
+    )
+    return save_guide(session=session, app_id=source.app_id, document=copy).guide
+
+
+def _free_slug(session: Session, app_id: int, base: str) -> str:
+    slug, number = base, 2
+    while store.guide_by_slug(session, app_id, slug) is not None:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug

@@ -5,11 +5,13 @@ SignpostError                 400 bad_request
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
 ├── OriginNotAllowed          403 origin_not_allowed
+├── Forbidden                 403 forbidden            (an admin's role does not allow it)
 ├── NotFound                  404 not_found
 │   ├── AppNotFound           404 app_not_found
 │   └── GuideNotFound         404 guide_not_found
 ├── Conflict                  409 conflict
 ├── PayloadTooLarge           413 payload_too_large
+├── RateLimited               429 rate_limited
 └── StorageUnavailable        503 storage_unavailable
 """
 
@@ -53,6 +55,11 @@ class OriginNotAllowed(SignpostError):
     code = "origin_not_allowed"
 
 
+class Forbidden(SignpostError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(SignpostError):
     status = 404
     code = "not_found"
@@ -74,6 +81,11 @@ class Conflict(SignpostError):
 class PayloadTooLarge(SignpostError):
     status = 413
     code = "payload_too_large"
+
+
+class RateLimited(SignpostError):
+    status = 429
+    code = "rate_limited"
 
 
 class StorageUnavailable(SignpostError):

@@ -131,3 +131,18 @@ class GuideState(SQLModel, table=True):
     completed: bool = False
     dismissed: bool = False
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AppSecret(SQLModel, table=True):
+    """An identity-verification secret of an app. The secret itself is never stored: it is
+    derived from the server's secret key and this row's salt (`guides.apps.identity_secret`),
+    so the database alone cannot sign a user token. Two may be active during a rotation."""
+
+    __tablename__ = "app_secret"
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: int = Field(foreign_key="app.id", index=True, ondelete="CASCADE")
+    salt: str = Field(max_length=64)
+    fingerprint: str = Field(max_length=16, description="First hex digits of its SHA-256.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

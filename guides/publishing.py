@@ -113,3 +113,56 @@ def _guide(session: Session, guide_id: int) -> Guide:
     if guide is None:
         raise GuideNotFound(f"no guide with id {guide_id}")
     return guide
+
+
+def has_unpublished_changes(*, session: Session, guide: Guide) -> bool:
+    """Whether the draft differs from what is live (always True for a guide never published)."""
+    assert guide.id is not None
+    if guide.live_version is None:
+        return True
+    live = store.version(session, guide.id, guide.live_version)
+    if live is None:
+        return True
+    return _content(live.snapshot) != _content(snapshot_of(session, guide, guide.live_version))
+
+
+def summarize_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """What changed between two snapshots, in a few words each, for the version history."""
+    if before is None:
+        return ["first version"]
+    changes = []
+    labels = {
+        "name": "name",
+        "kind": "kind",
+        "priority": "priority",
+        "pages": "pages",
+        "audience": "audience",
+        "trigger": "trigger",
+        "frequency": "frequency",
+    }
+    for key, label in labels.items():
+        if before.get(key) != after.get(key):
+            changes.append(f"{label} changed")
+    old_steps, new_steps = before.get("steps", []), after.get("steps", [])
+    if len(new_steps) > len(old_steps):
+        changes.append(f"{len(new_steps) - len(old_steps)} step(s) added")
+    elif len(new_steps) < len(old_steps):
+        changes.append(f"{len(old_steps) - len(new_steps)} step(s) removed")
+    for index, (old, new) in enumerate(zip(old_steps, new_steps, strict=False), start=1):
+        parts = [
+            part
+            for part, key in (
+                ("title", "title"),
+                ("content", "body_html"),
+                ("target", "target"),
+                ("placement", "placement"),
+            )
+            if old.get(key) != new.get(key)
+        ]
+        if parts:
+            changes.append(f"step {index}: {', '.join(parts)} changed")
+    known = {*labels, "steps", "id", "slug", "version"}
+    for key in sorted((set(before) | set(after)) - known):
+        if before.get(key) != after.get(key):
+            changes.append(f"{key} changed")
+    return changes or ["no changes"]

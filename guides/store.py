@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam
+from sqlalchemy import Row, and_, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from guides.models import App, EndUser, Guide, GuideState, GuideStep, GuideVersion
+from guides.models import App, AppSecret, EndUser, Guide, GuideState, GuideStep, GuideVersion
 
 
 def app_by_key(session: Session, public_key: str) -> App | None:
@@ -138,3 +138,32 @@ def insert_or_ignore(session: Session, model: type, values: dict, conflict: list
 
 def all_apps(session: Session) -> Sequence[App]:
     return session.exec(select(App).order_by(col(App.id))).all()
+
+
+def apps_by_ids(session: Session, app_ids: list[int]) -> Sequence[App]:
+    return session.exec(select(App).where(col(App.id).in_(app_ids)).order_by(col(App.name))).all()
+
+
+def active_app_secrets(session: Session, app_id: int) -> Sequence[AppSecret]:
+    return session.exec(
+        select(AppSecret)
+        .where(AppSecret.app_id == app_id, col(AppSecret.revoked_at).is_(None))
+        .order_by(col(AppSecret.id).desc())
+    ).all()
+
+
+def versions_of_guide(session: Session, guide_id: int) -> Sequence[GuideVersion]:
+    return session.exec(
+        select(GuideVersion)
+        .where(GuideVersion.guide_id == guide_id)
+        .order_by(col(GuideVersion.number).desc())
+    ).all()
+
+
+def step_counts(session: Session, guide_ids: list[int]) -> dict[int, int]:
+    rows = session.exec(
+        select(GuideStep.guide_id, func.count())
+        .where(col(GuideStep.guide_id).in_(guide_ids))
+        .group_by(col(GuideStep.guide_id))
+    ).all()
+    return {guide_id: int(count) for guide_id, count in rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 DEFAULT_THEME: dict[str, Any] = {
@@ -18,3 +19,66 @@ DEFAULT_THEME: dict[str, Any] = {
 
 def theme_for(app_theme: dict[str, Any]) -> dict[str, Any]:
     return {**DEFAULT_THEME, **{k: v for k, v in app_theme.items() if k in DEFAULT_THEME}}
+
+
+THEME_COLOURS = ("accent", "accent_text", "text", "muted", "background")
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two `#rgb`/`#rrggbb` colours, 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def validate_theme(values: dict[str, str]) -> dict[str, Any]:
+    """An app's theme from form values: colours as hex, a radius of 0 to 32 px, and text
+    that stays readable (4.5:1) on its background and on buttons. Empty values fall back to
+    the default."""
+    theme: dict[str, Any] = {}
+    fields = []
+    for key in THEME_COLOURS:
+        value = values.get(key, "").strip()
+        if not value:
+            continue
+        if not HEX_COLOUR.fullmatch(value):
+            fields.append({"field": f"theme.{key}", "message": "use a colour like #4338ca"})
+        else:
+            theme[key] = value.lower()
+    radius = values.get("radius", "").strip()
+    if radius:
+        if not radius.isdigit() or not 0 <= int(radius) <= 32:
+            fields.append({"field": "theme.radius", "message": "a number of pixels, 0 to 32"})
+        else:
+            theme["radius"] = int(radius)
+    if not fields:
+        full = {**DEFAULT_THEME, **theme}
+        for fore, back, field in (
+            ("text", "background", "theme.text"),
+            ("muted", "background", "theme.muted"),
+            ("accent_text", "accent", "theme.accent_text"),
+        ):
+            ratio = contrast(full[fore], full[back])
+            if ratio < MIN_CONTRAST:
+                fields.append(
+                    {
+                        "field": field,
+                        "message": f"contrast with {back.replace('_', ' ')} is {ratio:.1f}:1; "
+                        f"it needs at least {MIN_CONTRAST}:1 to be readable",
+                    }
+                )
+    if fields:
+        from guides.errors import InvalidPayload
+
+        raise InvalidPayload("the theme has invalid values", fields=fields)
+    return theme

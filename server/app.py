@@ -9,13 +9,15 @@ from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from admin.headers import AdminSecurityHeaders
+from admin.routes import routes as admin_routes
 from guides.delivery import DeliveryCache
-from server import demo, sdk_api
+from server import authoring_api, demo, sdk_api
+from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
 from server.migrations import upgrade_to_head
@@ -39,6 +41,10 @@ async def home(request: Request) -> Response:
     if state.settings.demo:
         return RedirectResponse(request.url_for("demo:host"), status_code=303)
     return JSONResponse({"name": "Signpost", "sdk": str(request.url_for("sdk:bundle"))})
+
+
+async def admin_redirect(request: Request) -> Response:
+    return RedirectResponse(request.url_for("admin:home"), status_code=307)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -66,11 +72,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home, name="home"),
         Route("/healthz", health, name="health"),
+        # Before "/sdk/v1": a Mount that matches a prefix never falls through to the next one.
+        Mount("/sdk/v1/authoring", routes=authoring_api.routes, name="authoring"),
         Mount("/sdk/v1", routes=sdk_api.routes, name="sdk"),
+        Route("/admin", admin_redirect, name="admin_root"),
+        Mount("/admin", routes=admin_routes, name="admin"),
     ]
     if settings.demo:
         routes.append(Mount("/demo", routes=demo.routes, name="demo"))
-    middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
+    middleware = [
+        Middleware(Compression, minimum_size=1000),
+        Middleware(AdminSecurityHeaders),
+    ]
     return Starlette(
         debug=False,
         routes=routes,

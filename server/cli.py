@@ -19,8 +19,7 @@ from analytics.rollups import rebuild_rollups
 from guides import App, SignpostError, create_app
 from guides import store as guide_store
 from guides.files import export_guides, import_guides, read_guide_files
-from server import backup
-from server.accounts import create_admin_user
+from server import accounts, backup
 from server.db import Database
 from server.migrations import upgrade_to_head
 from server.settings import Settings, SettingsError, load_settings
@@ -89,8 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="replace without asking (the current one is kept)"
     )
 
-    admin = command("create-admin", _create_admin, "Create an admin account.")
+    admin = command("create-admin", _create_admin, "Create an admin account, owner of a workspace.")
     admin.add_argument("email")
+    admin.add_argument(
+        "--workspace",
+        default=accounts.DEFAULT_WORKSPACE,
+        help="workspace the admin owns, created if missing (default: %(default)s)",
+    )
     admin.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
@@ -103,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument(
         "--origin", action="append", default=[], help="allowed origin, e.g. https://app.example.com"
+    )
+    create.add_argument(
+        "--workspace", help="workspace that owns the app (default: the first one, if any)"
     )
     create.add_argument("--data-dir", type=Path)
     listing = apps.add_parser("list", help="List apps with their keys and origins.")
@@ -184,7 +191,7 @@ def worker_environment(settings: Settings) -> dict[str, str]:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from server.demo.seed import seed_demo
+    from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seed_demo
 
     settings.demo = True
     database = _database(settings)
@@ -194,6 +201,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         database.dispose()
     print(f"Demo app {app.name!r} (key {app.public_key}) is ready.")
     print(f"Open {settings.public_url}/demo to see its guides.")
+    print(
+        f"Open {settings.public_url}/admin and log in as {DEMO_ADMIN_EMAIL} "
+        f"with the password {DEMO_ADMIN_PASSWORD} to edit them."
+    )
     return _serve(args, settings)
 
 
@@ -234,8 +245,16 @@ def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     try:
         with database.write() as session:
-            user = create_admin_user(session=session, email=args.email, password=password)
-        print(f"Admin {user.email} created.")
+            user = accounts.create_admin_user(session=session, email=args.email, password=password)
+            workspace = accounts.ensure_workspace(session=session, name=args.workspace)
+            assert user.id is not None and workspace.id is not None
+            accounts.set_membership(
+                session=session,
+                workspace_id=workspace.id,
+                user_id=user.id,
+                role=accounts.Role.owner,
+            )
+        print(f"Admin {user.email} created, owner of the workspace {workspace.name!r}.")
     finally:
         database.dispose()
     return 0
@@ -246,6 +265,12 @@ def _apps_create(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with database.write() as session:
             app = create_app(session=session, name=args.name, allowed_origins=args.origin)
+            workspace_id = accounts.workspace_for_new_app(session, args.workspace)
+            if workspace_id is not None:
+                assert app.id is not None
+                accounts.add_app_to_workspace(
+                    session=session, app_id=app.id, workspace_id=workspace_id
+                )
         print(app.public_key)
     finally:
         database.dispose()

@@ -1,5 +1,6 @@
 """One place turns every failure into a response: JSON `{"error", "code", "status"}` for API
-clients, never a stack trace, and 503 with Retry-After when the database is unreachable."""
+clients, the error page under `/admin`, never a stack trace, and 503 with Retry-After when
+the database is unreachable."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ logger = logging.getLogger("signpost.errors")
 RETRY_AFTER_SECONDS = 5
 
 
+def respond(request: Request, error: SignpostError) -> Response:
+    if request.url.path == "/admin" or request.url.path.startswith("/admin/"):
+        from admin.errors import render_admin_error
+
+        response = render_admin_error(request, error)
+        if error.status in (429, 503):
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return with_sdk_cors(request, error_response(error))
+
+
 def error_response(error: SignpostError) -> Response:
     headers = {"Cache-Control": "no-store"}
     if error.status in (429, 503):
@@ -27,7 +39,7 @@ def error_response(error: SignpostError) -> Response:
 
 async def signpost_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignpostError)
-    return with_sdk_cors(request, error_response(exc))
+    return respond(request, exc)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -35,23 +47,23 @@ async def http_error(request: Request, exc: Exception) -> Response:
     error = SignpostError(exc.detail if isinstance(exc.detail, str) else "error")
     error.status = exc.status_code
     error.code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    response = error_response(error)
+    response = respond(request, error)
     if exc.headers:
         response.headers.update(exc.headers)
-    return with_sdk_cors(request, response)
+    return response
 
 
 async def storage_error(request: Request, exc: Exception) -> Response:
     logger.warning("database unavailable: %s", exc)
     error = StorageUnavailable("the database is unavailable; retry shortly")
-    return with_sdk_cors(request, error_response(error))
+    return respond(request, error)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     error = SignpostError("something went wrong on our side; it has been logged")
     error.status, error.code = 500, "internal_error"
-    return with_sdk_cors(request, error_response(error))
+    return respond(request, error)
 
 
 def with_sdk_cors(request: Request, response: Response) -> Response:

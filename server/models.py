@@ -5,5 +5,8 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import analytics.models  # noqa: F401
-    import guides.models  # noqa: F401
-    import server.accounts  # noqa: F401
+    import guides.models
+    import guides.picking  # noqa: F401
+    import server.accounts
+    import server.audit
+    import server.sessions  # noqa: F401

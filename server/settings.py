@@ -77,6 +77,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         512 * 1024, ge=1024, description="Largest request body the SDK endpoints accept."
     )
+    admin_session_hours: float = Field(
+        12, gt=0, le=24 * 30, description="How long an admin stays signed in after logging in."
+    )
+    admin_login_max_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed logins for one email within 15 minutes before further attempts are "
+        "refused until the window passes (an address gets four times as many).",
+    )
+    authoring_token_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="How long the link of the visual element picker and draft preview works.",
+    )
 
     @field_validator("database_url")
     @classmethod

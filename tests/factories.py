@@ -9,6 +9,15 @@ from typing import Any
 from sqlmodel import Session
 
 from guides import App, Guide, GuideDocument, create_app, publish_guide, save_guide
+from server.accounts import (
+    AdminUser,
+    Role,
+    add_app_to_workspace,
+    create_admin_user,
+    ensure_workspace,
+    set_membership,
+    user_by_email,
+)
 
 ORIGIN = "https://app.example.com"
 
@@ -88,3 +97,32 @@ def session_body(app: App, **overrides: Any) -> dict[str, Any]:
 def event_batch(app: App, events: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
     """A `POST /sdk/v1/events` body carrying `events`."""
     return {"app_key": app.public_key, "anonymous_id": "anon-1", "events": events, **overrides}
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_admin(
+    session: Session,
+    email: str = "owner@example.com",
+    role: str = "owner",
+    workspace: str = "Acme team",
+    password: str = PASSWORD,
+) -> AdminUser:
+    """An admin with `role` in `workspace` (both created when missing)."""
+    user = user_by_email(session, email) or create_admin_user(
+        session=session, email=email, password=password
+    )
+    space = ensure_workspace(session=session, name=workspace)
+    assert user.id is not None and space.id is not None
+    set_membership(session=session, workspace_id=space.id, user_id=user.id, role=Role(role))
+    return user
+
+
+def make_workspace_app(session: Session, workspace: str = "Acme team", name: str = "Acme") -> App:
+    """An app owned by `workspace`."""
+    app = make_app(session, name)
+    space = ensure_workspace(session=session, name=workspace)
+    assert app.id is not None and space.id is not None
+    add_app_to_workspace(session=session, app_id=app.id, workspace_id=space.id)
+    return app

@@ -10,7 +10,13 @@ import yaml
 from sqlmodel import select
 
 from guides import App, Guide, GuideVersion
-from server.accounts import AdminUser, verify_password
+from server.accounts import (
+    AdminUser,
+    Role,
+    app_ids_of_workspace,
+    verify_password,
+    workspaces_of_user,
+)
 from server.cli import main
 from server.db import Database
 from server.demo.seed import DEMO_GUIDES
@@ -92,12 +98,37 @@ class TestCreateAdmin:
     ) -> None:
         monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
         status, out, _ = run(capsys, "create-admin", "Dana@Example.com", "--password-stdin")
-        assert (status, out) == (0, "Admin dana@example.com created.\n")
+        assert (status, out) == (
+            0,
+            "Admin dana@example.com created, owner of the workspace 'Default'.\n",
+        )
         with db.read() as session:
             user = session.exec(select(AdminUser)).one()
         assert user.password_hash.startswith("$argon2id$")
         assert verify_password(user, "correct horse battery")
         assert not verify_password(user, "wrong horse battery")
+
+    def test_the_admin_owns_the_workspace_and_the_apps_made_before_it(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Database
+    ) -> None:
+        with db.write() as session:
+            app = make_app(session, "Acme")
+        monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+
+        status, _, _ = run(capsys, "create-admin", "dana@example.com", "--workspace", "Acme")
+        later = run(capsys, "apps", "create", "Beta", "--origin", "https://beta.example.com")
+
+        assert status == later[0] == 0
+        with db.read() as session:
+            user = session.exec(select(AdminUser)).one()
+            assert user.id is not None
+            assert [(w.name, role) for w, role in workspaces_of_user(session, user.id)] == [
+                ("Acme", Role.owner)
+            ]
+            ((workspace, _),) = workspaces_of_user(session, user.id)
+            assert workspace.id is not None
+            beta = session.exec(select(App).where(App.name == "Beta")).one()
+            assert app_ids_of_workspace(session, workspace.id) == [app.id, beta.id]
 
     def test_a_short_password_is_refused(
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Database

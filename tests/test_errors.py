@@ -45,6 +45,8 @@ class TestErrorShape:
             ("InvalidPayload", 422, "invalid_payload"),
             ("UnknownAppKey", 401, "unknown_app_key"),
             ("OriginNotAllowed", 403, "origin_not_allowed"),
+            ("Forbidden", 403, "forbidden"),
+            ("RateLimited", 429, "rate_limited"),
             ("NotFound", 404, "not_found"),
             ("AppNotFound", 404, "app_not_found"),
             ("GuideNotFound", 404, "guide_not_found"),
@@ -72,7 +74,7 @@ class TestErrorShape:
         }
         assert response.headers["cache-control"] == "no-store"
         assert response.headers["access-control-allow-origin"] == "*"
-        assert ("retry-after" in response.headers) is (error_class.status == 503)
+        assert ("retry-after" in response.headers) is (error_class.status in (429, 503))
 
     def test_validation_errors_carry_their_fields(self) -> None:
         error = domain_errors.InvalidPayload("bad", fields=[{"field": "x", "message": "y"}])

@@ -41,6 +41,9 @@ class TestLoadSettings:
             "database_pool_size": 10,
             "workers": 1,
             "max_body_bytes": 512 * 1024,
+            "admin_session_hours": 12.0,
+            "admin_login_max_failures": 5,
+            "authoring_token_minutes": 30,
         }
         assert settings.is_sqlite
 
@@ -58,6 +61,9 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_DATABASE_POOL_SIZE", "4")
         monkeypatch.setenv("SIGNPOST_WORKERS", "3")
         monkeypatch.setenv("SIGNPOST_MAX_BODY_BYTES", "2048")
+        monkeypatch.setenv("SIGNPOST_ADMIN_SESSION_HOURS", "1.5")
+        monkeypatch.setenv("SIGNPOST_ADMIN_LOGIN_MAX_FAILURES", "3")
+        monkeypatch.setenv("SIGNPOST_AUTHORING_TOKEN_MINUTES", "5")
 
         settings = load_settings()
 
@@ -77,6 +83,9 @@ class TestLoadSettings:
             "database_pool_size": 4,
             "workers": 3,
             "max_body_bytes": 2048,
+            "admin_session_hours": 1.5,
+            "admin_login_max_failures": 3,
+            "authoring_token_minutes": 5,
         }
         assert not settings.is_sqlite
 

@@ -7,6 +7,7 @@
  * queue adopts at start like any other page's queue: write-ahead holds from the first event.
  */
 
+import { startAuthoring } from './authoring/start.js';
 import { createQueue } from './queue.js';
 import { createTransport } from './transport.js';
 import { uuid7 } from './uuid.js';
@@ -20,8 +21,10 @@ import { uuid7 } from './uuid.js';
  * @param {import('./scope.js').Scope} options.scope
  * @param {string} options.prefix
  * @param {(error: Error) => void} options.fail
+ * @param {(name: string) => Promise<any>} options.load the chunk loader, for authoring mode
+ * @param {(guide: any) => void} options.preview plays a guide that is not published
  */
-export function startDelivery({ config, storage, scope, prefix, fail }) {
+export function startDelivery({ config, storage, scope, prefix, fail, load, preview }) {
   const queue = createQueue({
     storage,
     prefix,
@@ -34,9 +37,16 @@ export function startDelivery({ config, storage, scope, prefix, fail }) {
   queue.adopt(true);
   scope.interval(() => queue.adopt(false) && transport.schedule(), config.queue_adopt_after_ms / 2);
   transport.schedule();
+  /** Guides an author is previewing on this page: what they do is not analytics. */
+  const previewing = new Set();
+  startAuthoring(config, load, (guide) => {
+    previewing.add(guide.id);
+    preview(guide);
+  });
   return {
     /** @param {QueueItem} item */
     add(item) {
+      if (previewing.has(item.event.guide_id)) return;
       queue.add(item);
       const dropped = queue.takeDropped();
       if (dropped) fail(new Error(dropped + ' events dropped: queue full'));

@@ -48,7 +48,17 @@ export function createSignpost(config) {
     load('events')
       .then((chunk) => {
         if (delivery) return;
-        delivery = chunk.startDelivery({ config, storage, scope, prefix, fail: (/** @type {Error} */ error) => fail(error, 'events') });
+        delivery = chunk.startDelivery({
+          config,
+          storage,
+          scope,
+          prefix,
+          fail: (/** @type {Error} */ error) => fail(error, 'events'),
+          load,
+          // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft, on the
+          // author's click: the page has long been set up by then.
+          preview: start,
+        });
         chunk.watchRoutes(scope, onRoute, href);
       })
       .catch((error) => fail(error, 'events'));

@@ -49,7 +49,11 @@ async def host(request: Request) -> Response:
     if page not in PAGES:
         return HTMLResponse("<h1>Not found</h1>", status_code=404)
     with state.db.read() as session:
-        app = guide_store.app_by_name(session, DEMO_APP_NAME)
+        # `?key=pk_…` shows another app's guides on the demo page (an app being authored).
+        key = request.query_params.get("key", "")
+        app = (guide_store.app_by_key(session, key) if key else None) or guide_store.app_by_name(
+            session, DEMO_APP_NAME
+        )
     nonce = secrets.token_urlsafe(16)
     html = _templates.get_template("host.html").render(
         page=page,

@@ -8,10 +8,15 @@ from urllib.parse import urlsplit
 from guides import App, create_app
 from guides import store as guide_store
 from guides.files import import_guides, read_guide_files
+from server import accounts
 from server.db import Database
 from server.settings import Settings
 
 DEMO_APP_NAME = "Signpost demo"
+DEMO_WORKSPACE = "Demo workspace"
+# A demo on the loopback interface: these are printed at start and documented in the README.
+DEMO_ADMIN_EMAIL = "demo@signpost.example"
+DEMO_ADMIN_PASSWORD = "signpost-demo"  # noqa: S105
 DEMO_GUIDES = Path(__file__).parent / "guides"
 
 
@@ -36,6 +41,14 @@ def seed_demo(database: Database, settings: Settings) -> App:
             app.allowed_origins = sorted(set(app.allowed_origins) | set(demo_origins(settings)))
             session.add(app)
         assert app.id is not None
+        _, workspace, _ = accounts.ensure_owner(
+            session=session,
+            email=DEMO_ADMIN_EMAIL,
+            password=DEMO_ADMIN_PASSWORD,
+            workspace_name=DEMO_WORKSPACE,
+        )
+        assert workspace.id is not None
+        accounts.add_app_to_workspace(session=session, app_id=app.id, workspace_id=workspace.id)
         documents = [file.document for file in read_guide_files(DEMO_GUIDES)]
         import_guides(session=session, app_id=app.id, documents=documents, author="demo")
         session.refresh(app)

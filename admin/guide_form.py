@@ -1,0 +1,298 @@
+"""The guide editor's form: flat HTML fields to a `GuideDocument` and back, and pydantic's
+error paths to the names of the fields they belong to, so each error shows next to its
+field and everything the author typed is shown again."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from guides.documents import GuideDocument
+from guides.errors import fields_from_pydantic
+from guides.models import GuideKind
+
+STEP_FIELD = re.compile(r"^steps-(\d+)-([a-z_]+)$")
+STEP_KEYS = ("title", "body", "selector", "placement", "missing_target", "target_json")
+MATCHES = ("exact", "prefix", "glob", "regex")
+LIST_OPERATORS = ("in", "not_in")
+VALUELESS_OPERATORS = ("exists", "not_exists")
+MAX_FORM_STEPS = 50
+
+
+def kinds() -> list[str]:
+    """Every guide kind the editor offers: the registry's when there is one."""
+    try:
+        from guides.kinds import KINDS  # type: ignore[import-not-found, unused-ignore]
+
+        return list(KINDS)
+    except ImportError:
+        return [kind.value for kind in GuideKind]
+
+
+@dataclass
+class GuideForm:
+    """What the editor shows: the values as typed, and errors by field name."""
+
+    values: dict[str, Any]
+    steps: list[dict[str, str]]
+    errors: dict[str, str] = field(default_factory=dict)
+    form_error: str = ""
+
+    @property
+    def kind(self) -> str:
+        return str(self.values.get("kind") or "walkthrough")
+
+
+def blank_form(kind: str = "walkthrough") -> GuideForm:
+    return GuideForm(
+        values={
+            "name": "",
+            "slug": "",
+            "kind": kind,
+            "priority": "0",
+            "frequency": "once",
+            "trigger_type": "page_load",
+            "trigger_delay_ms": "0",
+            "pages_include": "",
+            "pages_exclude": "",
+            "audience_match": "all",
+            "audience": "",
+            "picker_url": "",
+        },
+        steps=[blank_step()],
+    )
+
+
+def blank_step() -> dict[str, str]:
+    return {
+        "title": "",
+        "body": "",
+        "selector": "",
+        "placement": "auto",
+        "missing_target": "skip",
+        "target_json": "",
+    }
+
+
+def form_from_document(document: GuideDocument) -> GuideForm:
+    plain = document.to_plain()
+    return GuideForm(
+        values={
+            "name": plain["name"],
+            "slug": plain["slug"],
+            "kind": plain["kind"],
+            "priority": str(plain["priority"]),
+            "frequency": plain["frequency"],
+            "trigger_type": plain["trigger"]["type"],
+            "trigger_delay_ms": str(plain["trigger"]["delay_ms"]),
+            "pages_include": rules_to_text(plain["pages"]["include"]),
+            "pages_exclude": rules_to_text(plain["pages"]["exclude"]),
+            "audience_match": plain["audience"]["match"],
+            "audience": conditions_to_text(plain["audience"]["conditions"]),
+            "picker_url": "",
+        },
+        steps=[
+            {
+                "title": step["title"],
+                "body": step["body"],
+                "selector": (step.get("target") or {}).get("selector", ""),
+                "placement": step["placement"],
+                "missing_target": step["missing_target"],
+                "target_json": "",
+            }
+            for step in plain["steps"]
+        ],
+    )
+
+
+def form_from_post(data: FormData) -> GuideForm:
+    values = {key: _text(data, key) for key in blank_form().values}
+    steps: dict[int, dict[str, str]] = {}
+    for key, value in data.multi_items():
+        match = STEP_FIELD.match(key)
+        if match and match.group(2) in STEP_KEYS and int(match.group(1)) < MAX_FORM_STEPS * 2:
+            steps.setdefault(int(match.group(1)), blank_step())[match.group(2)] = str(value)
+    return GuideForm(values=values, steps=[steps[index] for index in sorted(steps)])
+
+
+def _text(data: FormData, key: str) -> str:
+    value = data.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def apply_step_operation(form: GuideForm, operation: str) -> bool:
+    """Add, delete or move a step without saving; False when `operation` is not one."""
+    name, _, raw = operation.partition(":")
+    index = int(raw) if raw.isdigit() else -1
+    steps = form.steps
+    if name == "add_step":
+        if len(steps) < MAX_FORM_STEPS:
+            steps.append(blank_step())
+        return True
+    if not 0 <= index < len(steps):
+        return name in ("delete_step", "move_up", "move_down")
+    if name == "delete_step":
+        steps.pop(index)
+    elif name == "move_up" and index > 0:
+        steps[index - 1], steps[index] = steps[index], steps[index - 1]
+    elif name == "move_down" and index < len(steps) - 1:
+        steps[index + 1], steps[index] = steps[index], steps[index + 1]
+    elif name not in ("move_up", "move_down"):
+        return False
+    return True
+
+
+def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | None:
+    """The validated document, or None with `form.errors` filled in."""
+    values = form.values
+    payload: dict[str, Any] = {
+        "slug": slug,
+        "name": values["name"].strip(),
+        "kind": values["kind"],
+        "status": status,
+        "priority": _number(values["priority"]),
+        "frequency": values["frequency"],
+        "trigger": {
+            "type": values["trigger_type"],
+            "delay_ms": _number(values["trigger_delay_ms"]),
+        },
+        "pages": {
+            "include": text_to_rules(values["pages_include"]),
+            "exclude": text_to_rules(values["pages_exclude"]),
+        },
+        "audience": {
+            "match": values["audience_match"],
+            "conditions": text_to_conditions(values["audience"]),
+        },
+        "steps": [
+            {
+                "title": step["title"].strip(),
+                "body": step["body"],
+                "target": {"selector": step["selector"].strip()}
+                if step["selector"].strip()
+                else None,
+                "placement": step["placement"],
+                "missing_target": step["missing_target"],
+            }
+            for step in form.steps
+        ],
+    }
+    try:
+        return GuideDocument.model_validate(payload)
+    except ValidationError as exc:
+        for item in fields_from_pydantic(exc.errors()):
+            name, message = field_name(item["field"]), item["message"].removeprefix("Value error, ")
+            if name == "(form)":
+                form.form_error = message
+                form.errors.setdefault("steps", message)
+            else:
+                form.errors.setdefault(name, message)
+        if not form.form_error:
+            form.form_error = "Nothing was saved. Please fix the fields marked below."
+        return None
+
+
+def field_name(path: str) -> str:
+    """`steps[2].target.selector` → `steps-2-selector`; `pages.include[0].value` →
+    `pages_include`; a whole-document rule → `(form)`."""
+    step = re.match(r"^steps\[(\d+)\]\.([a-z_]+)", path)
+    if step:
+        key = "selector" if step.group(2) == "target" else step.group(2)
+        return f"steps-{step.group(1)}-{key}"
+    for prefix, name in (
+        ("pages.include", "pages_include"),
+        ("pages.exclude", "pages_exclude"),
+        ("audience.match", "audience_match"),
+        ("audience", "audience"),
+        ("trigger.delay_ms", "trigger_delay_ms"),
+        ("trigger.type", "trigger_type"),
+        ("trigger", "trigger_type"),
+    ):
+        if path.startswith(prefix):
+            return name
+    if path in ("(body)", ""):
+        return "(form)"
+    return path.split(".")[0].split("[")[0]
+
+
+def _number(value: str) -> Any:
+    value = value.strip()
+    try:
+        return int(value)
+    except ValueError:
+        return value or 0
+
+
+def rules_to_text(rules: list[dict[str, str]]) -> str:
+    return "\n".join(
+        rule["value"] if rule["match"] == "exact" else f"{rule['match']} {rule['value']}"
+        for rule in rules
+    )
+
+
+def text_to_rules(text: str) -> list[dict[str, str]]:
+    """One rule a line: `/path` (exact), or `prefix /reports`, `glob /a/*`, `regex ^/x$`."""
+    rules = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        word, _, rest = line.partition(" ")
+        if word in MATCHES and rest.strip():
+            rules.append({"match": word, "value": rest.strip()})
+        else:
+            rules.append({"match": "exact", "value": line})
+    return rules
+
+
+def conditions_to_text(conditions: list[dict[str, Any]]) -> str:
+    lines = []
+    for condition in conditions:
+        value = condition.get("value")
+        if condition["op"] in VALUELESS_OPERATORS:
+            shown = ""
+        elif isinstance(value, list):
+            shown = ", ".join(str(item) for item in value)
+        elif isinstance(value, str):
+            shown = value
+        else:
+            shown = json.dumps(value)
+        lines.append(f"{condition['trait']} {condition['op']} {shown}".rstrip())
+    return "\n".join(lines)
+
+
+def text_to_conditions(text: str) -> list[dict[str, Any]]:
+    """One condition a line: `plan eq pro`, `role in admin, owner`, `seats gte 5`,
+    `beta exists`."""
+    conditions = []
+    for line in text.splitlines():
+        parts = line.strip().split(None, 2)
+        if not parts:
+            continue
+        trait = parts[0]
+        op = parts[1] if len(parts) > 1 else "exists"
+        raw = parts[2].strip() if len(parts) > 2 else ""
+        value: Any
+        if op in VALUELESS_OPERATORS:
+            value = None
+        elif op in LIST_OPERATORS:
+            value = [_scalar(item.strip()) for item in raw.split(",") if item.strip()]
+        else:
+            value = _scalar(raw)
+        conditions.append({"trait": trait, "op": op, "value": value})
+    return conditions
+
+
+def _scalar(raw: str) -> Any:
+    if raw in ("true", "false"):
+        return raw == "true"
+    try:
+        number = json.loads(raw)
+    except ValueError:
+        return raw
+    return number if isinstance(number, int | float) and not isinstance(number, bool) else raw

@@ -1,0 +1,105 @@
+"""The admin's route table. Every route is wrapped by `page`, `action` or `public`
+(admin/guard.py); tests walk this table to prove it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from admin.guard import action, page, public
+from admin.views import accounts, apps, audit_log, guides, lifecycle, members, picker
+from server.accounts import Role
+
+STATIC = Path(__file__).parent / "static"
+
+
+def home(request: Request) -> Response:
+    return RedirectResponse(request.url_for("admin:apps:list"), status_code=303)
+
+
+def _get(path: str, handler: object, name: str, role: Role = Role.viewer) -> Route:
+    return Route(path, page(handler, role), methods=["GET"], name=name)  # type: ignore[arg-type]
+
+
+def _post(path: str, handler: object, name: str, role: Role = Role.editor) -> Route:
+    return Route(path, action(handler, role), methods=["POST"], name=name)  # type: ignore[arg-type]
+
+
+app_routes: list[BaseRoute] = [
+    _get("/", apps.list_apps, "list"),
+    _get("/new", apps.new_app, "new", Role.owner),
+    _post("/", apps.create, "create", Role.owner),
+    _get("/{app_id:int}", apps.detail, "detail"),
+    _get("/{app_id:int}/install", apps.install, "install"),
+    _get("/{app_id:int}/edit", apps.edit, "edit", Role.owner),
+    _post("/{app_id:int}/edit", apps.update, "update", Role.owner),
+    _post("/{app_id:int}/rotate-key", apps.rotate_key, "rotate_key", Role.owner),
+    _post("/{app_id:int}/identity-secret", apps.identity_secret, "identity_secret", Role.owner),
+]
+
+# Guides of one app live under /apps/{app_id}/guides; a guide's own pages under /guides/{id}.
+app_guide_routes: list[BaseRoute] = [
+    _get("/", guides.list_page, "list"),
+    _get("/new", guides.new_page, "new", Role.editor),
+    _post("/new", guides.create, "create"),
+]
+
+guide_routes: list[BaseRoute] = [
+    _get("/{guide_id:int}", guides.detail, "detail"),
+    _get("/{guide_id:int}/edit", guides.edit_page, "edit", Role.editor),
+    _post("/{guide_id:int}/edit", guides.update, "update"),
+    _post("/{guide_id:int}/publish", lifecycle.publish, "publish"),
+    _post("/{guide_id:int}/unpublish", lifecycle.unpublish, "unpublish"),
+    _post("/{guide_id:int}/archive", lifecycle.archive, "archive"),
+    _post("/{guide_id:int}/duplicate", lifecycle.duplicate, "duplicate"),
+    _get("/{guide_id:int}/versions", lifecycle.versions, "versions"),
+    _get("/{guide_id:int}/versions/{number:int}", lifecycle.version_detail, "version"),
+    _post("/{guide_id:int}/rollback", lifecycle.rollback, "rollback"),
+    _post("/{guide_id:int}/picker", picker.start, "picker_start"),
+    _get("/{guide_id:int}/picks/{pick_id:str}", picker.result, "pick", Role.editor),
+    _post("/{guide_id:int}/preview", picker.preview, "preview"),
+]
+
+member_routes: list[BaseRoute] = [
+    _get("/", members.list_members, "list", Role.owner),
+    _post("/invite", members.invite, "invite", Role.owner),
+    _post("/{user_id:int}/role", members.change_role, "role", Role.owner),
+    _post("/{user_id:int}/remove", members.remove, "remove", Role.owner),
+    _post(
+        "/invitations/{invitation_id:int}/revoke",
+        members.revoke_invitation,
+        "revoke_invitation",
+        Role.owner,
+    ),
+]
+
+routes: list[BaseRoute] = [
+    _get("/", home, "home"),
+    Route("/login", public(accounts.login_form), methods=["GET"], name="login"),
+    Route("/login", public(accounts.login, writes=True), methods=["POST"], name="login_submit"),
+    _post("/logout", accounts.logout, "logout", Role.viewer),
+    _post("/workspace", accounts.switch, "switch_workspace", Role.viewer),
+    Route(
+        "/invitations/{token:str}",
+        public(accounts.invitation_form),
+        methods=["GET"],
+        name="invitation",
+    ),
+    Route(
+        "/invitations/{token:str}",
+        public(accounts.accept_invitation, writes=True),
+        methods=["POST"],
+        name="accept_invitation",
+    ),
+    # Before "/apps": a Mount that matches a prefix never falls through to the next one.
+    Mount("/apps/{app_id:int}/guides", routes=app_guide_routes, name="guides"),
+    Mount("/apps", routes=app_routes, name="apps"),
+    Mount("/guides", routes=guide_routes, name="guides"),
+    Mount("/members", routes=member_routes, name="members"),
+    _get("/audit", audit_log.list_entries, "audit", Role.owner),
+    Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+]

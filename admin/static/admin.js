@@ -1,0 +1,96 @@
+// @ts-check
+/* Signpost admin: small progressive enhancements. Every page works without this file. */
+(function () {
+  'use strict';
+
+  // Buttons that copy a block of text (the install snippet, an invitation link, a secret).
+  document.addEventListener('click', function (event) {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const button = target.closest && target.closest('[data-copy]');
+    if (!button) return;
+    const source = document.getElementById(button.getAttribute('data-copy') || '');
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent || '').then(function () {
+      button.textContent = 'Copied';
+      setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+    }, function () { /* clipboard refused: the text stays selectable */ });
+  });
+
+  // Forms that ask before doing something hard to undo.
+  document.addEventListener('submit', function (event) {
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const question = form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();
+
+// "Pick element": the button opens the app's page in a new tab (a normal form submit, so
+// popup blockers let it through); here we give the pick an id and poll until the author
+// has clicked an element there, then fill in the step's selector.
+(function () {
+  'use strict';
+  const setup = document.querySelector('[data-picks]');
+  if (!setup) return;
+  const template = setup.getAttribute('data-picks') || '';
+  const hidden = /** @type {HTMLInputElement | null} */ (setup.querySelector('input[name="pick_id"]'));
+  /** @type {number | undefined} */
+  let timer;
+
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+  }
+
+  /**
+   * @param {string} index
+   * @param {string} message
+   * @param {boolean} found
+   */
+  function say(index, message, found) {
+    const status = document.getElementById('steps-' + index + '-picker');
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle('found', found);
+  }
+
+  /**
+   * @param {string} pickId
+   * @param {string} index
+   * @param {number} deadline
+   */
+  function poll(pickId, index, deadline) {
+    fetch(template.replace('PICK', pickId), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : { status: 'error' }; })
+      .then(function (body) {
+        if (body.status === 'picked' && body.target) {
+          const input = /** @type {HTMLInputElement | null} */ (document.getElementById('steps-' + index + '-selector'));
+          if (input) input.value = body.target.selector;
+          const what = body.target.label || body.target.text || body.target.selector;
+          say(index, 'Picked “' + what + '”. Save the draft to keep it.', true);
+          return;
+        }
+        if (body.status === 'expired' || Date.now() > deadline) {
+          say(index, 'The pick expired. Click “Pick element” again.', false);
+          return;
+        }
+        timer = window.setTimeout(function () { poll(pickId, index, deadline); }, 500);
+      })
+      .catch(function () {
+        timer = window.setTimeout(function () { poll(pickId, index, deadline); }, 2000);
+      });
+  }
+
+  document.addEventListener('click', function (event) {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const button = target.closest && target.closest('[data-pick]');
+    if (!button || !hidden) return;
+    const index = button.getAttribute('data-pick') || '0';
+    const pickId = randomId();
+    hidden.value = pickId;
+    if (timer) window.clearTimeout(timer);
+    say(index, 'Waiting for you to click an element in the other tab…', false);
+    // After the form has been submitted with this id.
+    window.setTimeout(function () { poll(pickId, index, Date.now() + 30 * 60 * 1000); }, 300);
+  });
+})();

@@ -1,0 +1,1 @@
+"""Admin request handlers, one module per resource."""

@@ -1,0 +1,234 @@
+"""Apps: list, create, edit, rotate the public key, identity secret, install snippet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin.forms import errors_by_field
+from admin.guard import current_admin
+from admin.templating import render
+from admin.views.common import audit, db_of, redirect_to, state_of, text
+from guides import store
+from guides.apps import (
+    create_app,
+    get_app,
+    new_identity_secret,
+    parse_origins,
+    rotate_public_key,
+    update_app,
+)
+from guides.errors import AppNotFound, SignpostError
+from guides.models import App
+from server import accounts
+from server.sessions import SignedIn
+
+
+def app_of_workspace(session: Session, admin: SignedIn, app_id: int) -> App:
+    """The app, if it belongs to the admin's workspace; otherwise it does not exist for them."""
+    if accounts.workspace_of_app(session, app_id) != admin.workspace_id:
+        raise AppNotFound(f"no app with id {app_id}")
+    return get_app(session, app_id)
+
+
+def app_fields(app: App) -> dict[str, Any]:
+    return {"name": app.name, "public_key": app.public_key, "allowed_origins": app.allowed_origins}
+
+
+def snippet(request: Request, app: App) -> str:
+    base = state_of(request).settings.public_url
+    return (
+        "<script>window.Signpost=window.Signpost||function(){"
+        "(Signpost.q=Signpost.q||[]).push(arguments)};</script>\n"
+        f'<script src="{base}/sdk/v1/signpost.js" data-app-key="{app.public_key}" async>'
+        "</script>\n"
+        "<script>Signpost('identify', 'USER_ID', {plan: 'PLAN'});</script>"
+    )
+
+
+def list_apps(request: Request) -> Response:
+    admin = current_admin(request)
+    with db_of(request).read() as session:
+        apps = store.apps_by_ids(
+            session, accounts.app_ids_of_workspace(session, admin.workspace_id)
+        )
+        counts = {app.id: len(store.guides_of_app(session, app.id or 0)) for app in apps}
+    return render(
+        request,
+        "apps/list.html",
+        {"apps": apps, "guide_counts": counts, "done": request.query_params.get("done", "")},
+    )
+
+
+def new_app(request: Request) -> Response:
+    return render(
+        request,
+        "apps/edit.html",
+        {"app": None, "values": {"name": "", "origins": ""}, "errors": {}},
+    )
+
+
+def create(request: Request) -> Response:
+    admin = current_admin(request)
+    values = {"name": text(request, "name"), "origins": text(request, "origins")}
+    try:
+        with db_of(request).write() as session:
+            app = create_app(
+                session=session,
+                name=values["name"],
+                allowed_origins=parse_origins(values["origins"]),
+            )
+            assert app.id is not None
+            accounts.add_app_to_workspace(
+                session=session, app_id=app.id, workspace_id=admin.workspace_id
+            )
+            audit(
+                session,
+                request,
+                "app.create",
+                target_type="app",
+                target_id=app.id,
+                target_label=app.name,
+                after=app_fields(app),
+            )
+    except SignpostError as error:
+        return render(
+            request,
+            "apps/edit.html",
+            {"app": None, "values": values, "errors": _errors(error)},
+            status_code=error.status,
+        )
+    return redirect_to(request, "admin:apps:install", app_id=app.id, done="created")
+
+
+def _errors(error: SignpostError) -> dict[str, str]:
+    errors = errors_by_field(error.fields)
+    if "allowed_origins" in errors:
+        errors["origins"] = error.message
+    return errors or {"name": error.message}
+
+
+def detail(request: Request) -> Response:
+    admin = current_admin(request)
+    with db_of(request).read() as session:
+        app = app_of_workspace(session, admin, request.path_params["app_id"])
+        guides = store.guides_of_app(session, app.id or 0)
+        secrets = store.active_app_secrets(session, app.id or 0)
+    return render(
+        request,
+        "apps/detail.html",
+        {
+            "app": app,
+            "guides": guides,
+            "secrets": secrets,
+            "snippet": snippet(request, app),
+            "done": request.query_params.get("done", ""),
+        },
+    )
+
+
+def install(request: Request) -> Response:
+    admin = current_admin(request)
+    with db_of(request).read() as session:
+        app = app_of_workspace(session, admin, request.path_params["app_id"])
+    return render(
+        request,
+        "apps/install.html",
+        {
+            "app": app,
+            "snippet": snippet(request, app),
+            "server": state_of(request).settings.public_url,
+            "done": request.query_params.get("done", ""),
+        },
+    )
+
+
+def edit(request: Request) -> Response:
+    admin = current_admin(request)
+    with db_of(request).read() as session:
+        app = app_of_workspace(session, admin, request.path_params["app_id"])
+    values = {"name": app.name, "origins": "\n".join(app.allowed_origins)}
+    return render(request, "apps/edit.html", {"app": app, "values": values, "errors": {}})
+
+
+def update(request: Request) -> Response:
+    admin = current_admin(request)
+    values = {"name": text(request, "name"), "origins": text(request, "origins")}
+    app_id = request.path_params["app_id"]
+    try:
+        with db_of(request).write() as session:
+            app = app_of_workspace(session, admin, app_id)
+            before = app_fields(app)
+            app = update_app(
+                session=session,
+                app_id=app_id,
+                name=values["name"],
+                allowed_origins=parse_origins(values["origins"]),
+            )
+            audit(
+                session,
+                request,
+                "app.update",
+                target_type="app",
+                target_id=app_id,
+                target_label=app.name,
+                before=before,
+                after=app_fields(app),
+            )
+    except AppNotFound:
+        raise
+    except SignpostError as error:
+        with db_of(request).read() as session:
+            app = app_of_workspace(session, admin, app_id)
+        return render(
+            request,
+            "apps/edit.html",
+            {"app": app, "values": values, "errors": _errors(error)},
+            status_code=error.status,
+        )
+    return redirect_to(request, "admin:apps:detail", app_id=app_id, done="saved")
+
+
+def rotate_key(request: Request) -> Response:
+    admin = current_admin(request)
+    app_id = request.path_params["app_id"]
+    with db_of(request).write() as session:
+        app = app_of_workspace(session, admin, app_id)
+        before = app_fields(app)
+        app = rotate_public_key(session=session, app_id=app_id)
+        audit(
+            session,
+            request,
+            "app.rotate_key",
+            target_type="app",
+            target_id=app_id,
+            target_label=app.name,
+            before=before,
+            after=app_fields(app),
+        )
+    return redirect_to(request, "admin:apps:install", app_id=app_id, done="rotated")
+
+
+def identity_secret(request: Request) -> Response:
+    admin = current_admin(request)
+    app_id = request.path_params["app_id"]
+    server_key = state_of(request).settings.ensure_secret_key().get_secret_value()
+    with db_of(request).write() as session:
+        app = app_of_workspace(session, admin, app_id)
+        row, secret = new_identity_secret(session=session, app_id=app_id, server_key=server_key)
+        audit(
+            session,
+            request,
+            "app.identity_secret",
+            target_type="app",
+            target_id=app_id,
+            target_label=app.name,
+            after={"fingerprint": row.fingerprint},
+        )
+    # Rendered, not redirected: the secret appears in this response only, never in a URL.
+    return render(
+        request, "apps/secret.html", {"app": app, "secret": secret, "fingerprint": row.fingerprint}
+    )

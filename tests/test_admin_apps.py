@@ -1,0 +1,156 @@
+"""Apps in the admin: creating one, editing its origins, the install snippet, the public key
+and the identity-verification secret."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from guides import App
+from guides.apps import identity_secrets
+from guides.models import AppSecret
+from server.audit import AuditEntry
+from server.db import Database
+from tests.admin_client import post, sign_in
+from tests.conftest import TEST_SECRET
+from tests.factories import make_admin, make_app, make_workspace_app
+
+
+class TestCreateApp:
+    def test_an_owner_creates_an_app_and_lands_on_its_install_page(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client,
+            "/admin/apps/",
+            csrf,
+            name="  Acme CRM ",
+            origins="https://crm.example.com\nhttps://CRM.example.com:443/x, http://localhost:3000",
+        )
+        page = client.get(response.headers["location"])
+
+        with db.read() as session:
+            app = session.exec(select(App)).one()
+        assert response.status_code == 303
+        assert response.headers["location"] == (
+            f"http://testserver/admin/apps/{app.id}/install?done=created"
+        )
+        assert (app.name, app.allowed_origins) == (
+            "Acme CRM",
+            ["http://localhost:3000", "https://crm.example.com"],
+        )
+        assert page.template.name == "apps/install.html"
+        assert page.context["snippet"] == (
+            "<script>window.Signpost=window.Signpost||function(){"
+            "(Signpost.q=Signpost.q||[]).push(arguments)};</script>\n"
+            f'<script src="http://testserver/sdk/v1/signpost.js" data-app-key="{app.public_key}"'
+            " async></script>\n"
+            "<script>Signpost('identify', 'USER_ID', {plan: 'PLAN'});</script>"
+        )
+        assert "The app was created. Paste the snippet below into your app." in page.text
+        assert f"data-app-key=&#34;{app.public_key}&#34;" in page.text
+
+    def test_a_bad_origin_shows_next_to_its_field_and_keeps_what_was_typed(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(client, "/admin/apps/", csrf, name="Acme", origins="crm.example.com")
+
+        assert response.status_code == 422
+        assert response.template.name == "apps/edit.html"
+        assert response.context["errors"] == {
+            "allowed_origins": "not an http(s) origin",
+            "origins": "'crm.example.com' is not an origin like https://app.example.com",
+        }
+        assert response.context["values"] == {"name": "Acme", "origins": "crm.example.com"}
+        assert 'id="origins-error"' in response.text
+        with db.read() as session:
+            assert session.exec(select(App)).all() == []
+
+
+class TestAppsOfOtherWorkspaces:
+    def test_an_app_of_another_workspace_does_not_exist_for_you(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            other = make_workspace_app(session, workspace="Someone else", name="Theirs")
+            make_workspace_app(session, name="Ours")
+        sign_in(client, "owner@example.com")
+
+        listing = client.get("/admin/apps/")
+        detail = client.get(f"/admin/apps/{other.id}")
+
+        assert [app.name for app in listing.context["apps"]] == ["Ours"]
+        assert detail.status_code == 404
+        assert detail.context["code"] == "app_not_found"
+
+
+class TestKeys:
+    def test_replacing_the_public_key_changes_the_snippet(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(client, f"/admin/apps/{app.id}/rotate-key", csrf)
+        page = client.get(response.headers["location"])
+
+        with db.read() as session:
+            fresh = session.get(App, app.id)
+        assert fresh is not None and fresh.public_key != app.public_key
+        assert fresh.public_key in page.context["snippet"]
+        assert "the old key no longer works" in page.text
+
+    def test_the_identity_secret_is_shown_once_and_never_stored(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(client, f"/admin/apps/{app.id}/identity-secret", csrf)
+        secret = response.context["secret"]
+        later = client.get(f"/admin/apps/{app.id}")
+
+        assert response.status_code == 200
+        assert response.template.name == "apps/secret.html"
+        assert secret.startswith("sk_") and secret in response.text
+        assert secret not in later.text
+        with db.read() as session:
+            (row,) = session.exec(select(AppSecret)).all()
+            assert secret not in (row.salt, row.fingerprint)
+            assert identity_secrets(
+                session=session, app_id=app.id or 0, server_key=TEST_SECRET
+            ) == [secret]
+            entry = session.exec(
+                select(AuditEntry).where(AuditEntry.action == "app.identity_secret")
+            ).one()
+        assert entry.after == {"fingerprint": row.fingerprint}
+        assert f"…{row.fingerprint}" in later.text
+
+    def test_rotating_keeps_the_previous_secret_valid_until_the_next_rotation(
+        self, db: Database
+    ) -> None:
+        from guides.apps import new_identity_secret
+
+        with db.write() as session:
+            app = make_app(session)
+            _, first = new_identity_secret(session=session, app_id=app.id, server_key=TEST_SECRET)
+            _, second = new_identity_secret(session=session, app_id=app.id, server_key=TEST_SECRET)
+            _, third = new_identity_secret(session=session, app_id=app.id, server_key=TEST_SECRET)
+            assert identity_secrets(session=session, app_id=app.id, server_key=TEST_SECRET) == [
+                third,
+                second,
+            ]
+            assert first not in (second, third)

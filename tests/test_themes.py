@@ -1,0 +1,49 @@
+"""An app's theme: hex colours, a radius in pixels, and text that stays readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from guides.errors import InvalidPayload
+from guides.themes import DEFAULT_THEME, contrast, validate_theme
+
+
+class TestContrast:
+    @pytest.mark.parametrize(
+        ("first", "second", "ratio"),
+        [("#000000", "#ffffff", 21.0), ("#fff", "#fff", 1.0), ("#4338ca", "#ffffff", 7.9)],
+    )
+    def test_contrast_follows_wcag(self, first: str, second: str, ratio: float) -> None:
+        assert round(contrast(first, second), 1) == ratio
+
+    def test_the_default_theme_is_readable(self) -> None:
+        assert contrast(DEFAULT_THEME["text"], DEFAULT_THEME["background"]) >= 4.5
+        assert contrast(DEFAULT_THEME["accent_text"], DEFAULT_THEME["accent"]) >= 4.5
+
+
+class TestValidateTheme:
+    def test_only_what_was_set_is_kept_normalized(self) -> None:
+        assert validate_theme({"accent": "#0F766E", "radius": "6", "text": ""}) == {
+            "accent": "#0f766e",
+            "radius": 6,
+        }
+
+    def test_bad_values_are_named_by_field(self) -> None:
+        with pytest.raises(InvalidPayload) as refused:
+            validate_theme({"accent": "teal", "radius": "99"})
+
+        assert refused.value.fields == [
+            {"field": "theme.accent", "message": "use a colour like #4338ca"},
+            {"field": "theme.radius", "message": "a number of pixels, 0 to 32"},
+        ]
+
+    def test_unreadable_button_text_is_refused(self) -> None:
+        with pytest.raises(InvalidPayload) as refused:
+            validate_theme({"accent": "#ffff00"})
+
+        assert refused.value.fields == [
+            {
+                "field": "theme.accent_text",
+                "message": "contrast with accent is 1.1:1; it needs at least 4.5:1 to be readable",
+            }
+        ]
