@@ -122,7 +122,10 @@ def test_a_completed_tour_does_not_come_back_after_a_reload(
     page.goto(f"{server.url}/demo")
     for _ in range(2):
         page.get_by_role("button", name="Next").click()
-    with page.expect_request("**/sdk/v1/events"):
+    # Wait for the answer, not the request: the state is stored once the events are.
+    with page.expect_response(
+        lambda r: "/sdk/v1/events" in r.url and "guide_completed" in (r.request.post_data or "")
+    ):
         page.get_by_role("button", name="Done").click()
 
     with page.expect_response("**/sdk/v1/session") as response:

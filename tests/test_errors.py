@@ -48,6 +48,8 @@ class TestErrorShape:
             ("NotFound", 404, "not_found"),
             ("AppNotFound", 404, "app_not_found"),
             ("GuideNotFound", 404, "guide_not_found"),
+            ("EndUserNotFound", 404, "end_user_not_found"),
+            ("RateLimited", 429, "rate_limited"),
             ("Conflict", 409, "conflict"),
             ("PayloadTooLarge", 413, "payload_too_large"),
             ("StorageUnavailable", 503, "storage_unavailable"),
@@ -72,7 +74,7 @@ class TestErrorShape:
         }
         assert response.headers["cache-control"] == "no-store"
         assert response.headers["access-control-allow-origin"] == "*"
-        assert ("retry-after" in response.headers) is (error_class.status == 503)
+        assert ("retry-after" in response.headers) is (error_class.status in (429, 503))
 
     def test_validation_errors_carry_their_fields(self) -> None:
         error = domain_errors.InvalidPayload("bad", fields=[{"field": "x", "message": "y"}])
