@@ -39,6 +39,8 @@ class TestLoadSettings:
             "migrate_on_start": True,
             "sqlite_busy_timeout_ms": 5000,
             "max_body_bytes": 512 * 1024,
+            "ingest_rate_per_second": 1000,
+            "ingest_burst": 20000,
         }
         assert settings.is_sqlite
 
@@ -54,6 +56,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_MIGRATE_ON_START", "false")
         monkeypatch.setenv("SIGNPOST_SQLITE_BUSY_TIMEOUT_MS", "250")
         monkeypatch.setenv("SIGNPOST_MAX_BODY_BYTES", "2048")
+        monkeypatch.setenv("SIGNPOST_INGEST_RATE_PER_SECOND", "2.5")
+        monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
 
         settings = load_settings()
 
@@ -71,6 +75,8 @@ class TestLoadSettings:
             "migrate_on_start": False,
             "sqlite_busy_timeout_ms": 250,
             "max_body_bytes": 2048,
+            "ingest_rate_per_second": 2.5,
+            "ingest_burst": 50,
         }
         assert not settings.is_sqlite
 
