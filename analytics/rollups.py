@@ -171,7 +171,7 @@ class RollupDelta:
         row = self.questions[(guide_id, question, scale, day)]
         row["responses"] += 1
         comment = properties.get("comment")
-        row["comments"] += isinstance(comment, str) and comment.strip() != ""
+        row["comments"] += isinstance(comment, str) and comment.strip(" ") != ""
         value = properties.get("value")
         chosen = set(value) if isinstance(value, list) else set()
         if scale != SurveyScale.text and not isinstance(value, list) and value is not None:

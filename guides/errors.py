@@ -8,10 +8,11 @@ SignpostError                 400 bad_request
 ├── Forbidden                 403 forbidden            (an admin's role does not allow it)
 ├── NotFound                  404 not_found
 │   ├── AppNotFound           404 app_not_found
-│   └── GuideNotFound         404 guide_not_found
+│   ├── GuideNotFound         404 guide_not_found
+│   └── EndUserNotFound       404 end_user_not_found
 ├── Conflict                  409 conflict
 ├── PayloadTooLarge           413 payload_too_large
-├── RateLimited               429 rate_limited
+├── RateLimited               429 rate_limited         (carries `retry_after` seconds)
 └── StorageUnavailable        503 storage_unavailable
 """
 
@@ -73,6 +74,10 @@ class GuideNotFound(NotFound):
     code = "guide_not_found"
 
 
+class EndUserNotFound(NotFound):
+    code = "end_user_not_found"
+
+
 class Conflict(SignpostError):
     status = 409
     code = "conflict"
@@ -84,8 +89,11 @@ class PayloadTooLarge(SignpostError):
 
 
 class RateLimited(SignpostError):
+    """Too many requests for one app key: retry after `retry_after` seconds."""
+
     status = 429
     code = "rate_limited"
+    retry_after = 1
 
 
 class StorageUnavailable(SignpostError):

@@ -21,6 +21,7 @@ from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
 from server.migrations import upgrade_to_head
+from server.ratelimit import RateLimiter
 from server.settings import Settings
 from server.state import AppState
 
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.migrate_on_start:
             upgrade_to_head(settings.database_url)
         state = AppState(
-            settings=settings, db=db, delivery=DeliveryCache(), bundle=sdk_api.Bundle()
+            settings=settings,
+            db=db,
+            delivery=DeliveryCache(),
+            bundle=sdk_api.Bundle(),
+            ingest_limit=RateLimiter(settings.ingest_rate_per_second, settings.ingest_burst),
         )
         logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
         try:

@@ -33,7 +33,7 @@ def respond(request: Request, error: SignpostError) -> Response:
 def error_response(error: SignpostError) -> Response:
     headers = {"Cache-Control": "no-store"}
     if error.status in (429, 503):
-        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        headers["Retry-After"] = str(getattr(error, "retry_after", RETRY_AFTER_SECONDS))
     return JSONResponse(error.to_json(), status_code=error.status, headers=headers)
 
 

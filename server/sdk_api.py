@@ -60,6 +60,8 @@ async def session(request: Request) -> Response:
 async def events(request: Request) -> Response:
     state: AppState = request.state.signpost
     batch = parse(EventBatch, await read_json(request, state.settings.max_body_bytes))
+    # Before any database work: a flood from one app costs the others nothing.
+    state.ingest_limit.take(batch.app_key, len(batch.events))
     origin = request.headers.get("origin")
     result = await run_in_threadpool(_ingest, state, batch, origin)
     return JSONResponse(result, headers={**_cors(origin), "Cache-Control": "no-store"})

@@ -93,6 +93,19 @@ class Settings(BaseSettings):
         description="How long the link of the visual element picker and draft preview works.",
     )
 
+    ingest_rate_per_second: float = Field(
+        1000,
+        ge=0,
+        description="Events per second each app key may send to each server process; "
+        "beyond it `POST /sdk/v1/events` answers 429 with Retry-After. 0 turns the limit off.",
+    )
+    ingest_burst: int = Field(
+        20000,
+        ge=1,
+        description="Events an app key may send at once above its rate (the token bucket's "
+        "size), e.g. after an outage when every browser flushes its queue.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from guides.delivery import DeliveryCache
 from server.db import Database
+from server.ratelimit import RateLimiter
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,3 +20,4 @@ class AppState:
     db: Database
     delivery: DeliveryCache
     bundle: Bundle
+    ingest_limit: RateLimiter

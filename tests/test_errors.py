@@ -50,6 +50,8 @@ class TestErrorShape:
             ("NotFound", 404, "not_found"),
             ("AppNotFound", 404, "app_not_found"),
             ("GuideNotFound", 404, "guide_not_found"),
+            ("EndUserNotFound", 404, "end_user_not_found"),
+            ("RateLimited", 429, "rate_limited"),
             ("Conflict", 409, "conflict"),
             ("PayloadTooLarge", 413, "payload_too_large"),
             ("StorageUnavailable", 503, "storage_unavailable"),

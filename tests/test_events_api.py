@@ -727,6 +727,99 @@ class TestEvents:
         assert states(db) == []
 
 
+class TestRateLimit:
+    """B5/B6: one app key over its rate gets 429 with Retry-After; nothing of it is stored,
+    and other apps, and every app's guide delivery, are unaffected."""
+
+    @pytest.fixture
+    def limited(self, settings: Settings) -> Iterator[TestClient]:
+        strict = settings.model_copy(update={"ingest_rate_per_second": 1, "ingest_burst": 10})
+        with TestClient(create_app(strict)) as client:
+            yield client
+
+    def test_a_key_over_its_rate_gets_429_with_retry_after_and_nothing_stored(
+        self, limited: TestClient, db: Database, app: App
+    ) -> None:
+        first = post(limited, event_batch(app, [event("track", properties={"name": "a"})] * 10))
+        over = [event("track", properties={"name": str(i)}) for i in range(5)]
+
+        response = post(limited, event_batch(app, over))
+
+        assert first.status_code == 200
+        assert response.status_code == 429
+        assert response.json() == {
+            "error": "too many events for this app key; retry after the number of seconds "
+            "in Retry-After",
+            "code": "rate_limited",
+            "status": 429,
+        }
+        assert response.headers["retry-after"] == "5"
+        assert response.headers["access-control-expose-headers"] == "Retry-After"
+        assert event_count(db) == 1  # the first batch held one event id ten times
+
+    def test_other_apps_and_guide_delivery_are_unaffected(
+        self, limited: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            other = make_app(session, "Other")
+        flood = [event("track", properties={"name": str(i)}) for i in range(10)]
+        post(limited, event_batch(app, flood))
+        assert (
+            post(limited, event_batch(app, [event("track", properties={"name": "x"})])).status_code
+            == 429
+        )
+
+        theirs = post(limited, event_batch(other, [event("track", properties={"name": "y"})]))
+        delivery = limited.post(
+            "/sdk/v1/session",
+            content=json.dumps({"app_key": app.public_key, "anonymous_id": "a"}),
+            headers={"Content-Type": TEXT_PLAIN, "Origin": ORIGIN},
+        )
+
+        assert theirs.json() == {"accepted": 1, "duplicates": 0, "rejected": []}
+        assert delivery.status_code == 200
+
+    def test_the_default_limit_lets_a_browser_flush_a_full_queue(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        batches = [
+            [event("track", properties={"name": str(i)}) for i in range(500)] for _ in range(4)
+        ]
+
+        answers = [post(client, event_batch(app, events)).status_code for events in batches]
+
+        assert answers == [200] * 4
+        assert event_count(db) == 2000
+
+
+def test_a_batch_of_499_valid_events_and_one_invalid_stores_the_499(
+    client: TestClient, db: Database, app: App
+) -> None:
+    """B3: the invalid one is reported with its index and reason."""
+    events = [event("track", properties={"name": str(i)}) for i in range(500)]
+    events[321] = event("track")
+
+    response = post(client, event_batch(app, events))
+
+    assert response.json() == {
+        "accepted": 499,
+        "duplicates": 0,
+        "rejected": [
+            {
+                "index": 321,
+                "code": "invalid_event",
+                "fields": [
+                    {
+                        "field": "events[321].properties",
+                        "message": "Value error, a track event needs properties.name",
+                    }
+                ],
+            }
+        ],
+    }
+    assert event_count(db) == 499
+
+
 RECEIVED = at("2026-11-23T10:00:10+00:00")
 
 

@@ -44,6 +44,8 @@ class TestLoadSettings:
             "admin_session_hours": 12.0,
             "admin_login_max_failures": 5,
             "authoring_token_minutes": 30,
+            "ingest_rate_per_second": 1000,
+            "ingest_burst": 20000,
         }
         assert settings.is_sqlite
 
@@ -64,6 +66,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_ADMIN_SESSION_HOURS", "1.5")
         monkeypatch.setenv("SIGNPOST_ADMIN_LOGIN_MAX_FAILURES", "3")
         monkeypatch.setenv("SIGNPOST_AUTHORING_TOKEN_MINUTES", "5")
+        monkeypatch.setenv("SIGNPOST_INGEST_RATE_PER_SECOND", "2.5")
+        monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
 
         settings = load_settings()
 
@@ -86,6 +90,8 @@ class TestLoadSettings:
             "admin_session_hours": 1.5,
             "admin_login_max_failures": 3,
             "authoring_token_minutes": 5,
+            "ingest_rate_per_second": 2.5,
+            "ingest_burst": 50,
         }
         assert not settings.is_sqlite
 
