@@ -14,10 +14,11 @@ from starlette.datastructures import FormData
 
 from guides.documents import GuideDocument
 from guides.errors import fields_from_pydantic
-from guides.models import GuideKind
+from guides.kinds import KINDS
 
 STEP_FIELD = re.compile(r"^steps-(\d+)-([a-z_]+)$")
-STEP_KEYS = ("title", "body", "selector", "placement", "missing_target", "target_json")
+CONTENT_FIELD = re.compile(r"^steps-(\d+)-content\.([a-z_]+)$")
+STEP_KEYS = ("title", "body", "selector", "placement", "missing_target")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
@@ -25,13 +26,8 @@ MAX_FORM_STEPS = 50
 
 
 def kinds() -> list[str]:
-    """Every guide kind the editor offers: the registry's when there is one."""
-    try:
-        from guides.kinds import KINDS  # type: ignore[import-not-found, unused-ignore]
-
-        return list(KINDS)
-    except ImportError:
-        return [kind.value for kind in GuideKind]
+    """Every guide kind the editor offers, from the registry (guides/kinds.py)."""
+    return list(KINDS)
 
 
 @dataclass
@@ -39,7 +35,7 @@ class GuideForm:
     """What the editor shows: the values as typed, and errors by field name."""
 
     values: dict[str, Any]
-    steps: list[dict[str, str]]
+    steps: list[dict[str, Any]]
     errors: dict[str, str] = field(default_factory=dict)
     form_error: str = ""
 
@@ -68,14 +64,14 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
     )
 
 
-def blank_step() -> dict[str, str]:
+def blank_step() -> dict[str, Any]:
     return {
         "title": "",
         "body": "",
         "selector": "",
         "placement": "auto",
         "missing_target": "skip",
-        "target_json": "",
+        "content": {},
     }
 
 
@@ -103,7 +99,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
                 "selector": (step.get("target") or {}).get("selector", ""),
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
-                "target_json": "",
+                "content": content_to_form(step.get("content") or {}),
             }
             for step in plain["steps"]
         ],
@@ -112,11 +108,15 @@ def form_from_document(document: GuideDocument) -> GuideForm:
 
 def form_from_post(data: FormData) -> GuideForm:
     values = {key: _text(data, key) for key in blank_form().values}
-    steps: dict[int, dict[str, str]] = {}
+    steps: dict[int, dict[str, Any]] = {}
     for key, value in data.multi_items():
         match = STEP_FIELD.match(key)
         if match and match.group(2) in STEP_KEYS and int(match.group(1)) < MAX_FORM_STEPS * 2:
             steps.setdefault(int(match.group(1)), blank_step())[match.group(2)] = str(value)
+        match = CONTENT_FIELD.match(key)
+        if match and int(match.group(1)) < MAX_FORM_STEPS * 2:
+            step = steps.setdefault(int(match.group(1)), blank_step())
+            step["content"][match.group(2)] = str(value)
     return GuideForm(values=values, steps=[steps[index] for index in sorted(steps)])
 
 
@@ -178,6 +178,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
                 else None,
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
+                "content": content_from_form(step["content"]),
             }
             for step in form.steps
         ],
@@ -200,6 +201,10 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
 def field_name(path: str) -> str:
     """`steps[2].target.selector` → `steps-2-selector`; `pages.include[0].value` →
     `pages_include`; a whole-document rule → `(form)`."""
+    content = re.match(r"^steps\[(\d+)\]\.content(?:\.([a-z_]+))?", path)
+    if content:
+        key = f".{content.group(2)}" if content.group(2) else ""
+        return f"steps-{content.group(1)}-content{key}"
     step = re.match(r"^steps\[(\d+)\]\.([a-z_]+)", path)
     if step:
         key = "selector" if step.group(2) == "target" else step.group(2)
@@ -296,3 +301,39 @@ def _scalar(raw: str) -> Any:
     except ValueError:
         return raw
     return number if isinstance(number, int | float) and not isinstance(number, bool) else raw
+
+
+def content_to_form(content: dict[str, Any]) -> dict[str, str]:
+    """A step's kind-specific content as form text: options one `id: label` a line,
+    booleans `true`/`false`."""
+    values: dict[str, str] = {}
+    for key, value in content.items():
+        if key == "options" and isinstance(value, list):
+            values[key] = "\n".join(
+                f"{item.get('id', '')}: {item.get('label', '')}" for item in value
+            )
+        elif isinstance(value, bool):
+            values[key] = "true" if value else "false"
+        elif value is not None:
+            values[key] = str(value)
+    return values
+
+
+def content_from_form(values: dict[str, str]) -> dict[str, Any]:
+    """Form text back to content; empty fields are left out so their defaults apply. The
+    kind's schema (guides/kinds.py) validates and converts the rest."""
+    content: dict[str, Any] = {}
+    for key, raw in values.items():
+        value = raw.strip()
+        if not value:
+            continue
+        if key == "options":
+            options = []
+            for line in value.splitlines():
+                option_id, _, label = line.partition(":")
+                if line.strip():
+                    options.append({"id": option_id.strip(), "label": label.strip()})
+            content[key] = options
+        else:
+            content[key] = value
+    return content

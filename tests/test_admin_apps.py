@@ -3,9 +3,12 @@ and the identity-verification secret."""
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from admin.views.apps import THEME_KEYS
 from guides import App
 from guides.apps import identity_secrets
 from guides.models import AppSecret
@@ -69,7 +72,11 @@ class TestCreateApp:
             "allowed_origins": "not an http(s) origin",
             "origins": "'crm.example.com' is not an origin like https://app.example.com",
         }
-        assert response.context["values"] == {"name": "Acme", "origins": "crm.example.com"}
+        assert response.context["values"] == {
+            "name": "Acme",
+            "origins": "crm.example.com",
+            **{f"theme_{key}": "" for key in THEME_KEYS},
+        }
         assert 'id="origins-error"' in response.text
         with db.read() as session:
             assert session.exec(select(App)).all() == []
@@ -154,3 +161,64 @@ class TestKeys:
                 second,
             ]
             assert first not in (second, third)
+
+
+class TestTheme:
+    def test_an_owner_sets_the_theme_and_sdk_sessions_get_it(
+        self, client: TestClient, db: Database
+    ) -> None:
+        from tests.factories import ORIGIN, session_body
+
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client,
+            f"/admin/apps/{app.id}/edit",
+            csrf,
+            name="Acme",
+            origins=ORIGIN,
+            theme_accent="#0F766E",
+            theme_radius="4",
+        )
+        delivered = client.post(
+            "/sdk/v1/session", content=json.dumps(session_body(app)), headers={"Origin": ORIGIN}
+        )
+        editor = client.get(f"/admin/apps/{app.id}/edit")
+
+        assert response.status_code == 303
+        assert delivered.json()["theme"]["accent"] == "#0f766e"
+        assert delivered.json()["theme"]["radius"] == 4
+        assert editor.context["values"]["theme_accent"] == "#0f766e"
+
+    def test_an_unreadable_theme_is_refused_next_to_its_field(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client,
+            f"/admin/apps/{app.id}/edit",
+            csrf,
+            name="Renamed",
+            origins="https://app.example.com",
+            theme_background="#1f2937",
+        )
+
+        assert response.status_code == 422
+        assert response.context["errors"] == {
+            "theme.text": "contrast with background is 1.0:1; it needs at least 4.5:1 to be "
+            "readable",
+            "theme.muted": "contrast with background is 1.9:1; it needs at least 4.5:1 to be "
+            "readable",
+        }
+        assert response.context["values"]["theme_background"] == "#1f2937"
+        assert 'id="theme-text-error"' in response.text
+        with db.read() as session:
+            fresh = session.get(App, app.id)
+            assert fresh is not None and (fresh.name, fresh.theme) == ("Acme", {})

@@ -3,12 +3,15 @@ field, nothing typed lost), and the lifecycle (publish, versions, rollback, dupl
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from guides import Guide, GuideStep, GuideVersion
+from guides.kinds import KINDS
 from server.db import Database
 from tests.admin_client import post, sign_in
 from tests.factories import make_admin, make_guide, make_published_guide, make_workspace_app
@@ -63,6 +66,14 @@ class TestGuideList:
         assert sorted(slugs(recent)) == ["export-tip", "welcome-tour"]
         assert slugs(none) == []
         assert "No guide matches these filters." in none.text
+
+
+TEMPLATES = Path(__file__).parent.parent / "admin" / "templates"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_guide_kind_has_a_partial_with_its_own_fields(kind: str) -> None:
+    assert (TEMPLATES / "guides" / "kinds" / f"_{kind}.html").is_file()
 
 
 class TestGuideEditor:
@@ -137,6 +148,83 @@ class TestGuideEditor:
         assert response.status_code == 422
         assert response.context["form"].form_error == "a tooltip has exactly one step"
         assert 'id="steps-error"' in response.text
+
+    def test_changing_the_kind_shows_that_kinds_fields_without_saving(
+        self, client: TestClient, db: Database
+    ) -> None:
+        csrf, app = signed_in_owner(client, db)
+        url = f"/admin/apps/{app.id}/guides/new"
+
+        tooltip = post(client, url, csrf, **{**GUIDE_FORM, "kind": "tooltip", "op": "refresh"})
+        walkthrough = post(client, url, csrf, **{**GUIDE_FORM, "op": "refresh"})
+
+        assert tooltip.status_code == walkthrough.status_code == 200
+        assert tooltip.context["spec"].name == "tooltip"
+        assert 'name="steps-0-content.button"' in tooltip.text
+        assert "Add a step" not in tooltip.text
+        assert 'name="steps-0-content.button"' not in walkthrough.text
+        assert "Add a step" in walkthrough.text
+        with db.read() as session:
+            assert session.exec(select(Guide)).all() == []
+
+    def test_a_survey_is_written_with_its_own_fields_and_read_back(
+        self, client: TestClient, db: Database
+    ) -> None:
+        csrf, app = signed_in_owner(client, db)
+        form = {
+            **{k: v for k, v in GUIDE_FORM.items() if not k.startswith("steps-")},
+            "kind": "survey",
+            "steps-0-title": "How do you like reports?",
+            "steps-0-body": "",
+            "steps-0-selector": "",
+            "steps-0-placement": "auto",
+            "steps-0-missing_target": "skip",
+            "steps-0-content.id": "q1",
+            "steps-0-content.scale": "single",
+            "steps-0-content.required": "false",
+            "steps-0-content.options": "good: Good\nbad: Not great",
+        }
+
+        created = post(client, f"/admin/apps/{app.id}/guides/new", csrf, **form)
+
+        with db.read() as session:
+            guide = session.exec(select(Guide)).one()
+            (step,) = session.exec(select(GuideStep)).all()
+        assert created.status_code == 303
+        assert step.content == {
+            "id": "q1",
+            "scale": "single",
+            "options": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Not great"}],
+            "required": False,
+        }
+        editor = client.get(f"/admin/guides/{guide.id}/edit")
+        assert editor.context["form"].steps[0]["content"] == {
+            "id": "q1",
+            "scale": "single",
+            "options": "good: Good\nbad: Not great",
+            "required": "false",
+        }
+        assert 'name="steps-0-content.options"' in editor.text
+
+    def test_a_bad_content_field_is_named_next_to_it(
+        self, client: TestClient, db: Database
+    ) -> None:
+        csrf, app = signed_in_owner(client, db)
+        form = {
+            **GUIDE_FORM,
+            "kind": "checklist",
+            "steps-0-selector": "",
+            "steps-1-selector": "",
+            "steps-0-content.id": "Not An Id",
+            "steps-1-content.id": "second",
+        }
+
+        response = post(client, f"/admin/apps/{app.id}/guides/new", csrf, **form)
+
+        assert response.status_code == 422
+        assert set(response.context["form"].errors) == {"steps-0-content.id"}
+        assert 'id="steps-0-content-id-error"' in response.text
+        assert response.context["form"].steps[0]["content"]["id"] == "Not An Id"
 
     def test_steps_are_added_moved_and_deleted_without_saving(
         self, client: TestClient, db: Database

@@ -94,3 +94,16 @@
     window.setTimeout(function () { poll(pickId, index, Date.now() + 30 * 60 * 1000); }, 300);
   });
 })();
+
+// Changing a guide's kind shows that kind's fields at once (the server re-renders the form,
+// saving nothing); without JavaScript the "Show its fields" button does the same.
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+  document.addEventListener('change', function (event) {
+    const field = /** @type {HTMLSelectElement} */ (event.target);
+    if (!field.matches || !field.matches('select[data-refresh]') || !field.form) return;
+    const button = /** @type {HTMLButtonElement | null} */ (field.form.querySelector('button[value="refresh"]'));
+    if (button) field.form.requestSubmit(button);
+  });
+})();

@@ -20,9 +20,11 @@ from guides.apps import (
     parse_origins,
     rotate_public_key,
     update_app,
+    update_theme,
 )
 from guides.errors import AppNotFound, SignpostError
 from guides.models import App
+from guides.themes import DEFAULT_THEME
 from server import accounts
 from server.sessions import SignedIn
 
@@ -35,7 +37,41 @@ def app_of_workspace(session: Session, admin: SignedIn, app_id: int) -> App:
 
 
 def app_fields(app: App) -> dict[str, Any]:
-    return {"name": app.name, "public_key": app.public_key, "allowed_origins": app.allowed_origins}
+    return {
+        "name": app.name,
+        "public_key": app.public_key,
+        "allowed_origins": app.allowed_origins,
+        "theme": app.theme,
+    }
+
+
+THEME_KEYS = ("accent", "accent_text", "text", "muted", "background", "radius")
+
+
+def _values(request: Request) -> dict[str, str]:
+    values = {"name": text(request, "name"), "origins": text(request, "origins")}
+    for key in THEME_KEYS:
+        values[f"theme_{key}"] = text(request, f"theme_{key}")
+    return values
+
+
+def _theme(values: dict[str, str]) -> dict[str, str]:
+    return {key: values.get(f"theme_{key}", "") for key in THEME_KEYS}
+
+
+def _editor(
+    request: Request,
+    app: App | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "apps/edit.html",
+        {"app": app, "values": values, "errors": errors, "default_theme": DEFAULT_THEME},
+        status_code=status_code,
+    )
 
 
 def snippet(request: Request, app: App) -> str:
@@ -64,16 +100,12 @@ def list_apps(request: Request) -> Response:
 
 
 def new_app(request: Request) -> Response:
-    return render(
-        request,
-        "apps/edit.html",
-        {"app": None, "values": {"name": "", "origins": ""}, "errors": {}},
-    )
+    return _editor(request, None, {"name": "", "origins": ""}, {})
 
 
 def create(request: Request) -> Response:
     admin = current_admin(request)
-    values = {"name": text(request, "name"), "origins": text(request, "origins")}
+    values = _values(request)
     try:
         with db_of(request).write() as session:
             app = create_app(
@@ -81,9 +113,11 @@ def create(request: Request) -> Response:
                 name=values["name"],
                 allowed_origins=parse_origins(values["origins"]),
             )
-            assert app.id is not None
+            app_id = app.id
+            assert app_id is not None
+            app = update_theme(session=session, app_id=app_id, values=_theme(values))
             accounts.add_app_to_workspace(
-                session=session, app_id=app.id, workspace_id=admin.workspace_id
+                session=session, app_id=app_id, workspace_id=admin.workspace_id
             )
             audit(
                 session,
@@ -95,12 +129,7 @@ def create(request: Request) -> Response:
                 after=app_fields(app),
             )
     except SignpostError as error:
-        return render(
-            request,
-            "apps/edit.html",
-            {"app": None, "values": values, "errors": _errors(error)},
-            status_code=error.status,
-        )
+        return _editor(request, None, values, _errors(error), error.status)
     return redirect_to(request, "admin:apps:install", app_id=app.id, done="created")
 
 
@@ -108,6 +137,8 @@ def _errors(error: SignpostError) -> dict[str, str]:
     errors = errors_by_field(error.fields)
     if "allowed_origins" in errors:
         errors["origins"] = error.message
+    if any(key.startswith("theme.") for key in errors):
+        return errors
     return errors or {"name": error.message}
 
 
@@ -151,12 +182,15 @@ def edit(request: Request) -> Response:
     with db_of(request).read() as session:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
     values = {"name": app.name, "origins": "\n".join(app.allowed_origins)}
-    return render(request, "apps/edit.html", {"app": app, "values": values, "errors": {}})
+    for key in THEME_KEYS:
+        if key in app.theme:
+            values[f"theme_{key}"] = str(app.theme[key])
+    return _editor(request, app, values, {})
 
 
 def update(request: Request) -> Response:
     admin = current_admin(request)
-    values = {"name": text(request, "name"), "origins": text(request, "origins")}
+    values = _values(request)
     app_id = request.path_params["app_id"]
     try:
         with db_of(request).write() as session:
@@ -168,6 +202,7 @@ def update(request: Request) -> Response:
                 name=values["name"],
                 allowed_origins=parse_origins(values["origins"]),
             )
+            app = update_theme(session=session, app_id=app_id, values=_theme(values))
             audit(
                 session,
                 request,
@@ -183,12 +218,7 @@ def update(request: Request) -> Response:
     except SignpostError as error:
         with db_of(request).read() as session:
             app = app_of_workspace(session, admin, app_id)
-        return render(
-            request,
-            "apps/edit.html",
-            {"app": app, "values": values, "errors": _errors(error)},
-            status_code=error.status,
-        )
+        return _editor(request, app, values, _errors(error), error.status)
     return redirect_to(request, "admin:apps:detail", app_id=app_id, done="saved")
 
 

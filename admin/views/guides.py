@@ -24,7 +24,8 @@ from admin.views.common import audit, db_of, redirect_to, text
 from guides import store
 from guides.authoring import guide_document, save_guide
 from guides.documents import SLUG_PATTERN
-from guides.errors import GuideNotFound
+from guides.errors import AppNotFound, GuideNotFound
+from guides.kinds import KINDS
 from guides.listing import EDITED_WITHIN_DAYS, GuideFilters, list_guides, page_values
 from guides.models import App, Guide, GuideStatus
 from guides.publishing import has_unpublished_changes
@@ -43,7 +44,7 @@ def guide_of_workspace(session: Session, admin: SignedIn, guide_id: int) -> tupl
         raise GuideNotFound(f"no guide with id {guide_id}")
     try:
         app = app_of_workspace(session, admin, guide.app_id)
-    except Exception:
+    except AppNotFound:
         raise GuideNotFound(f"no guide with id {guide_id}") from None
     return guide, app
 
@@ -103,6 +104,7 @@ def _editor(
             "guide": guide,
             "form": form,
             "kinds": kinds(),
+            "spec": KINDS.get(form.kind, KINDS["walkthrough"]),
             "frequencies": FREQUENCIES,
             "placements": PLACEMENTS,
             "missing_targets": MISSING_TARGET,
@@ -134,7 +136,7 @@ def create(request: Request) -> Response:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
     if operation not in ("", "save") and apply_step_operation(form, operation):
         return _editor(request, app, None, form)
-    if operation == "preview":
+    if operation in ("preview", "refresh"):
         return _editor(request, app, None, form)
     slug = form.values["slug"].strip() or slugify(form.values["name"])
     form.values["slug"] = slug
@@ -209,7 +211,7 @@ def update(request: Request) -> Response:
     form.values["slug"] = guide.slug
     if operation not in ("", "save") and apply_step_operation(form, operation):
         return _editor(request, app, guide, form)
-    if operation == "preview":
+    if operation in ("preview", "refresh"):
         return _editor(request, app, guide, form)
     document = to_document(form, slug=guide.slug, status=guide.status)
     if document is None:

@@ -12,6 +12,7 @@ from admin.views.guides import guide_of_workspace
 from guides import store
 from guides.authoring import duplicate_guide
 from guides.errors import InvalidPayload
+from guides.models import Guide
 from guides.publishing import (
     archive_guide,
     publish_guide,
@@ -21,8 +22,8 @@ from guides.publishing import (
 )
 
 
-def _state(guide: object) -> dict[str, object]:
-    return {"status": guide.status, "live_version": guide.live_version}  # type: ignore[attr-defined]
+def _state(guide: Guide) -> dict[str, object]:
+    return {"status": guide.status, "live_version": guide.live_version}
 
 
 def publish(request: Request) -> Response:
