@@ -2,6 +2,7 @@
 reports customer-success teams read (guide page, funnels, surveys, overview, journeys)."""
 
 from analytics.funnels import FunnelStep, step_funnel
+from analytics.guide_page import GuidePage, guide_page
 from analytics.ingest import EventBatch, IngestResult, record_events
 from analytics.journeys import Journey, user_journey
 from analytics.models import Event, EventType
@@ -24,6 +25,7 @@ __all__ = [
     "EventType",
     "FunnelStep",
     "GuideAdoption",
+    "GuidePage",
     "GuideSummary",
     "IngestResult",
     "Journey",
@@ -33,6 +35,7 @@ __all__ = [
     "Verdict",
     "adoption_overview",
     "checklist_progress",
+    "guide_page",
     "guide_summary",
     "guide_trend",
     "rebuild_rollups",

@@ -34,7 +34,6 @@ from analytics.models import (
     SurveyScale,
 )
 from analytics.rollups import record_rollups
-from guides import store
 from guides.delivery import find_or_create_user
 from guides.errors import InvalidPayload, fields_from_pydantic
 from guides.models import App, Guide, GuideState
@@ -306,13 +305,14 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[uuid.UUID,
     """One INSERT for the whole batch; the ids it stored (repeats are skipped by the unique
     key, also when another transaction stores them at the same moment)."""
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = Event.__table__  # type: ignore[attr-defined]
     statement = (
-        insert(Event)
-        .values(rows)
+        insert(table)
         .on_conflict_do_nothing(index_elements=["app_id", "event_id"])
-        .returning(col(Event.event_id))
+        .returning(table.c.event_id)
     )
-    return dict.fromkeys(session.execute(statement).scalars(), 1)
+    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs it compiles once.
+    return dict.fromkeys(session.execute(statement, rows).scalars(), 1)
 
 
 def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:
@@ -324,26 +324,39 @@ def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:
     return {guide_id for guide_id in found if guide_id is not None}
 
 
-def _guide_state(session: Session, end_user_id: int, guide_id: int) -> GuideState:
-    # Two batches of one user may arrive at once; the unique key settles who creates the row.
-    store.insert_or_ignore(
-        session,
-        GuideState,
-        {"end_user_id": end_user_id, "guide_id": guide_id, "updated_at": datetime.now(UTC)},
-        ["end_user_id", "guide_id"],
-    )
-    state = store.guide_state(session, end_user_id, guide_id)
-    assert state is not None
-    return state
-
-
 def _update_guide_states(session: Session, end_user_id: int, events: list[EventIn]) -> None:
-    states: dict[int, GuideState] = {}
+    if not events:
+        return
+    guide_ids = sorted({e.guide_id for e in events if e.guide_id is not None})
+    now = datetime.now(UTC)
+    # Two batches of one user may arrive at once; the unique key settles who creates a row.
+    table = GuideState.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table).on_conflict_do_nothing(index_elements=["end_user_id", "guide_id"]),
+        [
+            {
+                "end_user_id": end_user_id,
+                "guide_id": guide_id,
+                "seen": False,
+                "current_step": 0,
+                "completed": False,
+                "dismissed": False,
+                "updated_at": now,
+            }
+            for guide_id in guide_ids
+        ],
+    )
+    states = {
+        state.guide_id: state
+        for state in session.exec(
+            select(GuideState)
+            .where(GuideState.end_user_id == end_user_id, col(GuideState.guide_id).in_(guide_ids))
+            .with_for_update()
+        ).all()
+    }
     for event in sorted(events, key=lambda e: e.timestamp):
-        guide_id = event.guide_id
-        assert guide_id is not None
-        state = states.get(guide_id) or _guide_state(session, end_user_id, guide_id)
-        states[guide_id] = state
+        state = states[event.guide_id]  # type: ignore[index]
         if event.type in (EventType.guide_shown, EventType.step_shown):
             state.seen = True
         if event.type == EventType.step_shown and event.step_index is not None:
@@ -352,7 +365,7 @@ def _update_guide_states(session: Session, end_user_id: int, events: list[EventI
             state.completed = True
         elif event.type == EventType.guide_dismissed:
             state.dismissed = True
-        state.updated_at = datetime.now(UTC)
+        state.updated_at = now
     for state in states.values():
         session.add(state)
     session.flush()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -210,10 +210,21 @@ def record_rollups(
     apply(session, delta)
 
 
-def apply(session: Session, delta: RollupDelta, *, all_users_new: bool = False) -> None:
+def apply(
+    session: Session,
+    delta: RollupDelta,
+    *,
+    all_users_new: bool = False,
+    write_first_seen: bool = True,
+) -> None:
     """Write a delta. `all_users_new` skips reading `rollup_first_seen` when the caller
-    knows none of these users has a row there (a rebuild, a bulk load)."""
-    if delta.first:
+    knows none of these users has a row there (a rebuild, a bulk load). `write_first_seen`
+    False counts the users without storing their first days: only for synthetic loads whose
+    users never send another event (benchmarks), as later events would be miscounted."""
+    if delta.first and not write_first_seen:
+        for (_, key), day in delta.first.items():
+            delta.count_user(key, day, +1)
+    elif delta.first:
         _settle_first_seen(session, delta, all_users_new=all_users_new)
     app = {"app_id": delta.app_id}
     _upsert(
@@ -303,13 +314,20 @@ def _upsert(
     key = _primary_key(model)
     rows = [{**dict.fromkeys(counters, 0), **row} for row in rows]
     rows.sort(key=lambda row: tuple(row[name] for name in key))
-    statement = _insert(session)(model)
-    table = model.__table__  # type: ignore[attr-defined]
-    statement = statement.on_conflict_do_update(
-        index_elements=key,
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get((dialect, model))
+    if statement is None:  # built once: building it costs more than running it
+        table = model.__table__  # type: ignore[attr-defined]
+        statement = _insert(session)(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=key,
+            set_={name: table.c[name] + statement.excluded[name] for name in counters},
+        )
+        _UPSERTS[(dialect, model)] = statement
     session.execute(statement, rows)
+
+
+_UPSERTS: dict[tuple[str, type[SQLModel]], Any] = {}
 
 
 def _settle_first_seen(session: Session, delta: RollupDelta, *, all_users_new: bool) -> None:
@@ -327,27 +345,30 @@ def _settle_first_seen(session: Session, delta: RollupDelta, *, all_users_new: b
         if lost:
             existing.update(_first_seen_rows(session, {key: new[key] for key in lost}))
     moved = [(key, day) for key, day in existing.items() if wanted[key] < day]
-    for (end_user_id, first_key), old_day in moved:
-        day = wanted[(end_user_id, first_key)]
+    for (_, first_key), old_day in moved:
         delta.count_user(first_key, old_day, -1)
-        delta.count_user(first_key, day, +1)
-        guide_id, version, step, metric, item = first_key
-        row = session.get(FirstSeen, (end_user_id, guide_id, version, step, metric, item))
-        assert row is not None
-        row.day = day
-        session.add(row)
+    for key, _ in moved:
+        delta.count_user(key[1], wanted[key], +1)
     if moved:
-        session.flush()
+        table = FirstSeen.__table__  # type: ignore[attr-defined]
+        session.execute(
+            table.update()
+            .where(*(table.c[name] == bindparam(f"k_{name}") for name in _FIRST_NAMES))
+            .values(day=bindparam("new_day")),
+            [
+                {
+                    **{
+                        f"k_{name}": part
+                        for name, part in zip(_FIRST_NAMES, (user, *key), strict=True)
+                    },
+                    "new_day": wanted[(user, key)],
+                }
+                for (user, key), _ in moved
+            ],
+        )
 
 
-_FIRST_KEY = (
-    col(FirstSeen.end_user_id),
-    col(FirstSeen.guide_id),
-    col(FirstSeen.guide_version),
-    col(FirstSeen.step_index),
-    col(FirstSeen.metric),
-    col(FirstSeen.item),
-)
+_FIRST_NAMES = ("end_user_id", "guide_id", "guide_version", "step_index", "metric", "item")
 
 
 def _first_seen_rows(
@@ -355,15 +376,13 @@ def _first_seen_rows(
 ) -> dict[tuple[int, FirstKey], date]:
     users = {user for user, _ in wanted}
     guides = {key[0] for _, key in wanted}
-    rows = session.exec(
-        select(FirstSeen)
-        .where(col(FirstSeen.end_user_id).in_(users), col(FirstSeen.guide_id).in_(guides))
+    table = FirstSeen.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select_columns(*(table.c[name] for name in _FIRST_NAMES), table.c.day)
+        .where(table.c.end_user_id.in_(users), table.c.guide_id.in_(guides))
         .with_for_update()
     ).all()
-    found = {
-        (r.end_user_id, (r.guide_id, r.guide_version, r.step_index, r.metric, r.item)): r.day
-        for r in rows
-    }
+    found = {(u, (g, v, s, m, i)): day for u, g, v, s, m, i, day in rows}
     return {key: day for key, day in found.items() if key in wanted}
 
 
@@ -383,22 +402,14 @@ def _insert_first_seen(
         }
         for (user, (g, v, s, m, i)), day in sorted(new.items())
     ]
-    inserted: set[tuple[int, FirstKey]] = set()
-    for chunk in _chunks(rows, 1000):  # keeps each statement under SQLite's parameter limit
-        statement = (
-            _insert(session)(FirstSeen)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=_primary_key(FirstSeen))
-            .returning(*_FIRST_KEY)
-        )
-        for u, g, v, s, m, i in session.execute(statement):
-            inserted.add((u, (g, v, s, m, i)))
-    return inserted
-
-
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    table = FirstSeen.__table__  # type: ignore[attr-defined]
+    statement = (
+        _insert(session)(table)
+        .on_conflict_do_nothing(index_elements=list(_FIRST_NAMES))
+        .returning(*(table.c[name] for name in _FIRST_NAMES))
+    )
+    # executemany with RETURNING: SQLAlchemy sends it as a few multi-row INSERTs.
+    return {(u, (g, v, s, m, i)) for u, g, v, s, m, i in session.execute(statement, rows)}
 
 
 def clear_rollups(session: Session, app_id: int | None = None) -> None:

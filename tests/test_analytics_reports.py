@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from analytics.funnels import step_funnel
+from analytics.guide_page import guide_page
 from analytics.journeys import user_journey
 from analytics.overview import (
     Verdict,
@@ -292,6 +293,7 @@ class TestAStoryToCheckByHand:
             trend = guide_trend(session, **ids(guides), period=period)
             funnel = step_funnel(session, **ids(guides), period=period)
             overview = adoption_overview(session, app_id=ids(guides)["app_id"], period=period)
+            page = guide_page(session, **ids(guides), period=period)
 
         assert (summary.views, summary.users, summary.users_completed, summary.users_dismissed) == (
             5,
@@ -319,6 +321,8 @@ class TestAStoryToCheckByHand:
         assert funnel[0].exits["navigated_away"] == 1
         assert funnel[1].exits["dismissed"] == 1
         assert funnel[0].drop_off_rate == 0.5
+        assert (page.summary, page.trend, page.funnel) == (summary, trend, funnel)
+        assert [(v.version, v.summary.users) for v in page.versions] == [(1, 4)]
         tour_row = next(row for row in overview if row.guide_id == tour.id)
         assert tour_row.verdict == Verdict.dismissed
 
