@@ -7,12 +7,12 @@
 // them, pinned by a hash of all chunks (`SIGNPOST_BUILD`). Prints raw, gzip (-9) and
 // brotli sizes of each file and of every path to a first guide on screen.
 
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,7 +44,19 @@ export const FIRST_GUIDE_PATHS = {
   },
 };
 
+/** `import css from './x.css'`: the stylesheet minified, as a string (for replaceSync). */
+const cssAsText = {
+  name: 'css-as-text',
+  setup(builder) {
+    builder.onLoad({ filter: /\.css$/ }, async (args) => {
+      const { code } = await transform(readFileSync(args.path, 'utf8'), { loader: 'css', minify: true });
+      return { contents: code.trim(), loader: 'text' };
+    });
+  },
+};
+
 export const options = {
+  plugins: [cssAsText],
   bundle: true,
   format: 'iife',
   target: 'es2019',
@@ -90,6 +102,7 @@ export async function buildAll(outdir) {
     outfile: join(outdir, 'signpost.js'),
     define: { SIGNPOST_BUILD: JSON.stringify(version) },
   });
+  copyFileSync(join(here, 'types', 'signpost.d.ts'), join(outdir, 'signpost.d.ts'));
   /** @type {Record<string, ReturnType<typeof sizes>>} */
   const files = {};
   for (const name of ['signpost', ...chunks]) files[name] = sizes(readFileSync(join(outdir, name + '.js')));

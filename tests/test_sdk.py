@@ -63,7 +63,8 @@ def test_sdk_sources_type_check(node_modules: Path) -> None:
 
 
 def built_files(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.js"))}
+    files = sorted([*folder.glob("*.js"), *folder.glob("*.d.ts")])
+    return {path.name: path.read_bytes() for path in files}
 
 
 def test_every_committed_build_file_is_built_from_the_current_sources(

@@ -16,8 +16,6 @@ import { createSignpost } from './signpost.js';
  * @typedef {((method: string, ...args: any[]) => unknown) & Omit<import('./signpost.js').Signpost, 'start'> & {q?: ArrayLike<any>[], loaded?: boolean}} SignpostGlobal
  */
 
-/** The methods of `window.Signpost`, callable also as `Signpost('name', ...args)`. */
-const PUBLIC = ['identify', 'track', 'show', 'reset', 'destroy', 'on'];
 
 /** This script's tag: `document.currentScript` while it runs, else the tag with the app key. */
 function ownScript() {
@@ -31,18 +29,16 @@ function boot() {
   const existing = global.Signpost;
   // Loaded twice (two tags, a re-injected bundle): the first instance stays in charge.
   if (existing && existing.loaded) return;
-  const instance = createSignpost(readConfig(ownScript()));
-  /** @type {Record<string, (...args: any[]) => unknown>} */
-  const methods = {};
-  for (const name of PUBLIC) methods[name] = /** @type {any} */ (instance)[name];
+  const { start, ...methods } = createSignpost(readConfig(ownScript()));
   /**
    * @param {unknown} method
    * @param {any[]} args
    */
   const call = (method, args) => {
     const name = String(method);
-    if (PUBLIC.includes(name)) return methods[name](...args);
-    emit('error', { message: 'unknown method ' + name, where: 'call' });
+    // The methods of `window.Signpost`, callable also as `Signpost('name', ...args)`.
+    if (Object.hasOwn(methods, name)) return /** @type {any} */ (methods)[name](...args);
+    emit('error', { message: 'no method ' + name, where: 'call' });
     return undefined;
   };
   const api = /** @type {SignpostGlobal} */ (/** @type {unknown} */ (
@@ -53,7 +49,7 @@ function boot() {
   const queued = (existing && existing.q) || [];
   global.Signpost = api;
   for (const args of Array.from(queued)) call(args[0], Array.prototype.slice.call(args, 1));
-  instance.start();
+  start();
 }
 
 try {

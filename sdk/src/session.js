@@ -76,7 +76,7 @@ export async function requestSession(api_host, app_key, state, signal) {
     anonymous_id: state.anonymous_id,
     traits: state.traits,
     url: location.href,
-    locale: navigator.language || null,
+    locale: state.locale,
   });
   const response = await post(api_host + '/sdk/v1/session', body, false, signal);
   if (!response.ok) return response.status;

@@ -15,7 +15,7 @@ import { Scope } from './scope.js';
 import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
 import { browserStorage, writeJson } from './storage.js';
-import { backoff, isRetryable } from './http.js';
+import { isRetryable } from './http.js';
 import { uuid7 } from './uuid.js';
 
 /** @typedef {import('./config.js').Config} Config */
@@ -63,6 +63,8 @@ export function createSignpost(config) {
       })
       .catch((error) => fail(error, 'events'));
   }
+  /** @type {Array<[string, Function, () => void]>} handlers given to `on`, for `off` */
+  const handlers = [];
   let started = false;
   let sessionRequest = 0;
   let sessionQueued = false;
@@ -182,6 +184,7 @@ export function createSignpost(config) {
     if (!stage) {
       stage = /** @type {import('./stage.js').Stage} */ (ui.createStage(scope));
       stage.theme(state.session ? state.session.theme : undefined);
+      stage.locale(state.locale);
     }
     const saved = state.get(guide);
     const fresh = saved.completed || saved.dismissed;
@@ -284,10 +287,10 @@ export function createSignpost(config) {
       if (request !== sessionRequest || scope.disposed) return;
       if (typeof result !== 'number') return applySession(result);
       if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
-        fail(new Error('session request failed' + (result ? ' with ' + result : '')), 'session');
+        fail(new Error('session failed: ' + result), 'session');
         break;
       }
-      await new Promise((resolve) => scope.timeout(() => resolve(undefined), backoff(attempt, config.retry_base_ms, config.retry_max_ms)));
+      await new Promise((resolve) => scope.timeout(() => resolve(undefined), config.retry_base_ms * 2 ** attempt));
     }
     markReady();
   }
@@ -346,7 +349,7 @@ export function createSignpost(config) {
       ready.then(
         guard('show', () => {
           const guide = state.session && state.session.guides.find((item) => String(item.id) === String(guide_id) || item.slug === guide_id);
-          if (!guide) throw new Error('no guide ' + String(guide_id) + ' for this user');
+          if (!guide) throw new Error('no guide ' + guide_id);
           if (cancelDelayed) cancelDelayed();
           cancelDelayed = null;
           start(guide);
@@ -374,12 +377,43 @@ export function createSignpost(config) {
     on(name, handler) {
       if (scope.disposed || typeof handler !== 'function') return () => {};
       try {
-        return subscribe(scope, name, handler);
+        const off = subscribe(scope, name, handler);
+        handlers.push([name, handler, off]);
+        return off;
       } catch (error) {
         fail(error, 'on');
         return () => {};
       }
     },
+
+    /** Unsubscribe a handler given to `on` with the same name. */
+    off: guard('off', (/** @type {string} */ name, /** @type {Function} */ handler) => {
+      for (const entry of handlers.filter(([n, h]) => n === name && h === handler)) {
+        entry[2]();
+        handlers.splice(handlers.indexOf(entry), 1);
+      }
+    }),
+
+    /** Take the guide on screen off without finishing it; it stays off for this page load. */
+    hide: guard('hide', () => {
+      const player = state.player;
+      if (!player) return;
+      player.stop();
+      state.player = null;
+      state.finished.add(player.guide.id);
+    }),
+
+    /** Tell the SDK the page changed, for routers it cannot see (it watches the History API). */
+    page: guard('page', () => onRoute()),
+
+    /** Choose the content language (`en-GB`, `ar`); asks for a new session in it. */
+    setLocale: guard('setLocale', (/** @type {unknown} */ locale) => {
+      const next = String(locale || '') || null;
+      if (next === state.locale) return;
+      state.locale = next;
+      if (stage) stage.locale(next);
+      refreshSession();
+    }),
   };
 }
 

@@ -24,6 +24,7 @@ export function createStage(scope) {
   let theme;
   /** @type {Record<string, CSSStyleSheet>} */
   const sheets = {};
+  let dir = 'ltr';
 
   const stage = {
     /** The shadow root, created on first use and put back if the app replaced the body. */
@@ -31,6 +32,7 @@ export function createStage(scope) {
       if (!host || !shadow) {
         host = document.createElement('div');
         host.setAttribute('data-signpost-root', '');
+        host.setAttribute('dir', dir);
         shadow = host.attachShadow({ mode: 'open' });
         adoptStyles(shadow);
         applyTheme(host, theme);
@@ -72,6 +74,16 @@ export function createStage(scope) {
     theme(next) {
       theme = next;
       if (host) applyTheme(host, theme);
+    },
+
+    /**
+     * Right-to-left languages mirror every guide (`dir` on the root; the CSS uses logical
+     * sides where it matters).
+     * @param {string | null} locale
+     */
+    locale(locale) {
+      dir = /^(ar|dv|fa|he|ku|ps|sd|ug|ur|yi)\b/i.test(locale || '') ? 'rtl' : 'ltr';
+      if (host) host.setAttribute('dir', dir);
     },
   };
   return stage;

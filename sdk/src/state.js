@@ -55,6 +55,9 @@ export function createState(storage, app_key, anonymous_id) {
     anonymous_id,
     /** @type {Flat} */
     traits: {},
+    /** The content language: `setLocale()`, else the browser's. */
+    /** @type {string | null} */
+    locale: navigator.language || null,
     /** @type {Session | null} */
     session: null,
     /** @type {Player | null} */
