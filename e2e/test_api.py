@@ -120,3 +120,45 @@ def test_set_locale_asks_for_content_in_that_language_and_mirrors_right_to_left(
     dialog = page.get_by_role("dialog", name="مرحبا").bounding_box()
     assert close and dialog and close["x"] < dialog["x"] + 40, "the close button moved to the left"
     screenshot(page, "walkthrough-rtl")
+
+
+def test_destroy_leaves_the_page_as_it_found_it(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="to-destroy",
+        kind="tooltip",
+        steps=[{"title": "Soon gone", "target": {"selector": "#create-project"}}],
+    )
+    page.add_init_script(
+        """window.before = null;
+        document.addEventListener('DOMContentLoaded', () => {
+          // The async SDK may have booted already: its own nodes do not count.
+          const ours = '[data-signpost-root], script[src*="/sdk/v1/"]:not([data-app-key])';
+          window.before = document.querySelectorAll('*').length
+            - document.querySelectorAll(ours).length;
+        });"""
+    )
+    open_host(page, host_pages, host_app)
+    expect(page.get_by_role("dialog", name="Soon gone")).to_be_visible()
+    page.wait_for_function("history.pushState !== History.prototype.pushState")
+    expect(page.locator("#late-button")).to_be_visible()  # the app's own late node is in
+
+    page.evaluate("Signpost.destroy()")
+
+    counts = page.evaluate(
+        """() => ({
+          nodes: document.querySelectorAll('*').length - 1,  // the app's late button
+          root: document.querySelectorAll('[data-signpost-root]').length,
+          chunks: document.querySelectorAll('script[src*="/sdk/v1/"]:not([data-app-key])').length,
+          history: history.pushState === History.prototype.pushState,
+        })"""
+    )
+    assert counts == {
+        "nodes": page.evaluate("window.before"),
+        "root": 0,
+        "chunks": 0,
+        "history": True,
+    }

@@ -457,3 +457,76 @@ def test_strict_csp_page_shows_a_tooltip_modal_checklist_and_banner_without_viol
         screenshot(page, f"strict-{kind}")
     assert eventually(page, lambda: len(sent.batches) > 0)
     assert page.evaluate("window.violations") == []
+
+
+def test_resource_center_searches_guides_and_articles_and_launches_a_guide(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="export-tour",
+        name="Export a report",
+        kind="walkthrough",
+        trigger={"type": "manual"},
+        steps=[{"title": "Export from here", "target": {"selector": "#create-project"}}],
+    )
+    center_id = publish(
+        db,
+        host_app,
+        slug="help",
+        name="Help",
+        kind="resource_center",
+        frequency="every_session",
+        steps=[
+            {
+                "title": "Exporting to CSV",
+                "body": "Open a report, then choose **Export**.",
+                "content": {
+                    "id": "csv",
+                    "link_url": "https://docs.example.com/csv",
+                    "keywords": ["download"],
+                },
+            },
+            {
+                "title": "Inviting teammates",
+                "body": "Settings, then People.",
+                "content": {"id": "invite"},
+            },
+        ],
+    )
+    sent = open_host(page, host_pages, host_app)
+
+    launcher = page.get_by_role("button", name="Help")
+    expect(launcher).to_be_visible()
+    assert focused_label(page) == ""
+    launcher.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Help")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("button", name="Export a report")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "resource-center")
+    page.keyboard.type("download")
+    expect(panel.get_by_role("button", name="Exporting to CSV")).to_be_visible()
+    expect(panel.get_by_role("button", name="Inviting teammates")).to_have_count(0)
+    assert eventually(page, lambda: "resource_center_searched" in event_types(sent, center_id))
+    searched = next(e for e in sent.events if e["type"] == "resource_center_searched")
+    assert searched["properties"] == {"query": "download", "results": 1}
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the article
+    expect(panel).to_contain_text("Open a report, then choose Export.")
+    expect(panel.get_by_role("link", name="Read the full article")).to_have_attribute(
+        "href", "https://docs.example.com/csv"
+    )
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+    page.keyboard.press("Enter")
+    page.get_by_label("Search help").fill("export")
+    panel.get_by_role("button", name="Export a report").click()
+    expect(page.get_by_role("dialog", name="Export from here")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Help")).to_be_visible()  # back when the tour ends

@@ -159,6 +159,34 @@ class SurveyQuestionContent(_Content):
         return self
 
 
+class ResourceArticleContent(_Content):
+    """A help article of a resource center (one step): the step's title and body, found by
+    search; `link_url` opens the full article, `keywords` help people find it."""
+
+    id: str = Field(max_length=64)
+    link_url: str | None = Field(None, max_length=2000)
+    keywords: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not ID_PATTERN.fullmatch(value):
+            raise ValueError(ID_HINT)
+        return value
+
+    @field_validator("link_url")
+    @classmethod
+    def _safe_link(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+    @field_validator("keywords")
+    @classmethod
+    def _short_keywords(cls, value: list[str]) -> list[str]:
+        if any(not word.strip() or len(word) > 50 for word in value):
+            raise ValueError("keywords are 1 to 50 characters")
+        return value
+
+
 def _clean_strings(value: Any) -> Any:
     """Every string of validated content through `clean_text`: plain text, never HTML."""
     if isinstance(value, str):
@@ -219,6 +247,13 @@ KINDS: dict[str, Kind] = {
             ChecklistItemContent,
             "items that launch guides or complete on events",
             max_steps=20,
+            target="none",
+            unique_ids=True,
+        ),
+        Kind(
+            "resource_center",
+            ResourceArticleContent,
+            "a launcher opening a searchable panel of guides and articles",
             target="none",
             unique_ids=True,
         ),

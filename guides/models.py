@@ -29,6 +29,7 @@ class GuideKind(StrEnum):
     slideout = "slideout"
     checklist = "checklist"
     survey = "survey"
+    resource_center = "resource_center"
 
 
 class GuideStatus(StrEnum):

@@ -38,6 +38,7 @@ export const FIRST_GUIDE_PATHS = {
     survey: ['signpost', 'ui', 'survey'],
   },
   ceiling: {
+    resource_center: ['signpost', 'ui', 'resource_center'],
     hotspot: ['signpost', 'ui', 'anchor', 'hotspot'],
     'survey on an element': ['signpost', 'ui', 'anchor', 'survey'],
     'tooltip found by its clues': ['signpost', 'ui', 'anchor', 'find'],

@@ -145,7 +145,7 @@ class TestKindRules:
             (
                 ("kind",),
                 "Input should be 'tooltip', 'walkthrough', 'modal', 'banner', 'hotspot',"
-                " 'slideout', 'checklist' or 'survey'",
+                " 'slideout', 'checklist', 'survey' or 'resource_center'",
             )
         ]
 

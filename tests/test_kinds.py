@@ -58,7 +58,7 @@ class TestRegistry:
     @pytest.mark.parametrize("kind", sorted(KINDS))
     def test_every_kind_has_a_renderer_in_the_sdk(self, kind: str) -> None:
         registry = (ROOT / "sdk" / "src" / "render" / "index.js").read_text()
-        chunk = re.search(rf"^\s+{kind}: '([a-z]+)',$", registry, re.MULTILINE)
+        chunk = re.search(rf"^\s+{kind}: '([a-z_]+)',$", registry, re.MULTILINE)
         assert chunk, f"sdk/src/render/index.js does not map {kind}"
         entry = (ROOT / "sdk" / "src" / "chunks" / f"{chunk.group(1)}.js").read_text()
         assert re.search(rf"renderers: \{{[^}}]*\b{kind}\b", entry)
@@ -66,7 +66,8 @@ class TestRegistry:
 
     @pytest.mark.parametrize("kind", sorted(KINDS))
     def test_every_kind_has_a_test_class_here_and_an_e2e_test(self, kind: str) -> None:
-        assert f"Test{kind.title()}" in globals(), f"tests/test_kinds.py has no Test{kind.title()}"
+        name = "Test" + "".join(part.title() for part in kind.split("_"))
+        assert name in globals(), f"tests/test_kinds.py has no {name}"
         e2e = (ROOT / "e2e" / "test_kinds.py").read_text()
         assert f"def test_{kind}_" in e2e, f"e2e/test_kinds.py has no test_{kind}_..."
 
@@ -309,6 +310,42 @@ class TestSurvey:
 
         assert errors_of("survey", [step, step]) == [
             (("steps", 1, "content", "id"), "'q' is used twice")
+        ]
+
+
+class TestResourceCenter:
+    def test_articles_with_links_and_keywords_are_delivered(self, session: Session) -> None:
+        steps = [
+            {
+                "title": "Export to CSV",
+                "body": "Open a report, then **Export**.",
+                "content": {
+                    "id": "csv",
+                    "link_url": "https://docs.example.com/csv",
+                    "keywords": ["download"],
+                },
+            },
+            {"title": "Invite people", "content": {"id": "invite"}},
+        ]
+
+        assert delivered_steps(session, "resource_center", steps) == [
+            (
+                None,
+                "auto",
+                {"id": "csv", "link_url": "https://docs.example.com/csv", "keywords": ["download"]},
+            ),
+            (None, "auto", {"id": "invite", "keywords": []}),
+        ]
+
+    def test_an_article_link_must_be_safe_and_keywords_short(self) -> None:
+        content = {"id": "a", "link_url": "data:text/html,x", "keywords": ["", "k" * 51]}
+
+        assert errors_of("resource_center", [{"title": "A", "content": content}]) == [
+            (
+                ("steps", 0, "content", "link_url"),
+                "Value error, links must be http, https, mailto or relative",
+            ),
+            (("steps", 0, "content", "keywords"), "Value error, keywords are 1 to 50 characters"),
         ]
 
 

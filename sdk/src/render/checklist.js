@@ -94,6 +94,8 @@ export function checklist(context) {
 export function host(core) {
   const { state } = core;
   const self = {
+    /** @returns {Guide[]} every guide delivered to this user */
+    guides: () => (state.session ? state.session.guides : []),
     /** @param {Guide} guide */
     done: (guide) => state.get(guide).items || [],
     /**

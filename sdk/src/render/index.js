@@ -17,6 +17,7 @@ export const kinds = Object.freeze({
   slideout: 'slideout',
   checklist: 'checklist',
   survey: 'survey',
+  resource_center: 'resource_center',
 });
 
 /**

@@ -30,6 +30,7 @@ import { renderContent } from './content.js';
  */
 /**
  * @typedef {Object} ChecklistHost
+ * @property {() => Guide[]} guides every guide delivered to this user
  * @property {(guide: Guide) => string[]} done ids of a checklist's completed items
  * @property {(guide: Guide, item: string) => void} complete tick an item off
  * @property {(guide: Guide, slug: string) => void} launch start another guide
