@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.test_demo import SentEvents, eventually
 from guides import App, publish_guide, save_guide
@@ -530,3 +531,58 @@ def test_resource_center_searches_guides_and_articles_and_launches_a_guide(
     expect(page.get_by_role("dialog", name="Export from here")).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Help")).to_be_visible()  # back when the tour ends
+
+
+@pytest.mark.parametrize(
+    ("kind", "steps", "role", "name"),
+    [
+        (
+            "tooltip",
+            [{"title": "Phone tip", "body": "A " * 80, "target": {"selector": "#create-project"}}],
+            "dialog",
+            "Phone tip",
+        ),
+        ("modal", [{"title": "Phone modal", "body": "B " * 120}], "dialog", "Phone modal"),
+        ("banner", [{"title": "Phone banner", "body": "C " * 60}], "region", "Phone banner"),
+        (
+            "checklist",
+            [{"title": f"Item {i}", "content": {"id": f"i{i}"}} for i in range(4)],
+            "dialog",
+            "Phone List",
+        ),
+        (
+            "survey",
+            [{"title": "Phone NPS", "content": {"id": "n", "scale": "nps"}}],
+            "dialog",
+            "Phone NPS",
+        ),
+    ],
+)
+def test_every_kind_fits_a_phone_screen(
+    context: BrowserContext,
+    db: Database,
+    host_app: App,
+    host_pages: str,
+    kind: str,
+    steps: list,
+    role: str,
+    name: str,
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="phone-list" if kind == "checklist" else f"phone-{kind}",
+        kind=kind,
+        steps=steps,
+    )
+    page = context.new_page()
+    page.set_viewport_size({"width": 375, "height": 667})
+    open_host(page, host_pages, host_app)
+
+    shown = page.get_by_role(role, name=name)
+    expect(shown).to_be_visible()
+    settled(page)
+    box = shown.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 667, box
+    screenshot(page, f"phone-{kind}")

@@ -9,9 +9,9 @@
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
-const CSS = `.sp-survey{max-width:min(440px,calc(100vw - 16px))}
+const CSS = `.sp-survey{width:min(440px,calc(100vw - 16px));max-width:none}
 .sp-answers{margin:12px 0 0;padding:0;border:0;min-width:0}
-.sp-scale{display:flex;gap:4px}.sp-scale label{flex:1}
+.sp-scale{display:flex;gap:4px}.sp-scale label{flex:1;min-width:0}.sp-scale span{white-space:nowrap}
 .sp-scale input,.sp-choices input{position:absolute;opacity:0;width:1px;height:1px}
 .sp-scale span{display:block;padding:7px 0;border:1px solid var(--sp-line);border-radius:6px;text-align:center;cursor:pointer}
 .sp-scale input:checked+span{background:var(--sp-accent);border-color:transparent;color:var(--sp-on-accent)}
