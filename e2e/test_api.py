@@ -162,3 +162,28 @@ def test_destroy_leaves_the_page_as_it_found_it(
         "chunks": 0,
         "history": True,
     }
+
+
+def test_a_locale_set_before_the_sdk_loads_shows_the_guide_in_that_language(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="tour-fr",
+        kind="walkthrough",
+        steps=[{"title": "Create a project", "target": {"selector": "#create-project"}}],
+        translations={"fr": {"steps": [{"title": "Créez un projet", "body": "En **un** clic."}]}},
+    )
+    page.add_init_script(
+        """window.Signpost = window.Signpost
+          || function () { (Signpost.q = Signpost.q || []).push(arguments); };
+        Signpost('setLocale', 'fr-CA');"""
+    )
+    with page.expect_request("**/sdk/v1/session") as request:
+        open_host(page, host_pages, host_app)
+
+    assert json.loads(request.value.post_data or "{}")["locale"] == "fr-CA"
+    dialog = page.get_by_role("dialog", name="Créez un projet")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("En un clic.")

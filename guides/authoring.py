@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -41,6 +42,7 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
     guide.audience = document.audience.model_dump(mode="json")
     guide.trigger = document.trigger.model_dump(mode="json")
     guide.frequency = document.frequency
+    guide.translations = _translations(document)
     if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
         archive_guide(session=session, guide_id=guide.id)
     _replace_steps(session, guide.id, document.kind, document.steps)
@@ -56,6 +58,24 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
 
 def _without_status(document: GuideDocument | None) -> dict | None:
     return None if document is None else document.model_dump(mode="json", exclude={"status"})
+
+
+def _translations(document: GuideDocument) -> dict[str, Any]:
+    """Translations as stored: text cleaned, Markdown rendered beside its source."""
+    return {
+        locale: {
+            "name": clean_text(translation.name) if translation.name else None,
+            "steps": [
+                {
+                    "title": clean_text(step.title) if step.title is not None else None,
+                    "body": step.body,
+                    "body_html": render_markdown(step.body) if step.body is not None else None,
+                }
+                for step in translation.steps
+            ],
+        }
+        for locale, translation in document.translations.items()
+    }
 
 
 def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepDocument]) -> None:
@@ -106,6 +126,16 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             "trigger": guide.trigger,
             "frequency": guide.frequency,
             "steps": steps,
+            "translations": {
+                locale: {
+                    "name": stored.get("name"),
+                    "steps": [
+                        {"title": step.get("title"), "body": step.get("body")}
+                        for step in stored.get("steps", [])
+                    ],
+                }
+                for locale, stored in (guide.translations or {}).items()
+            },
         }
     )
 

@@ -81,6 +81,32 @@ class SessionRequest(BaseModel):
 class LiveGuide:
     audience: Audience
     payload: dict[str, Any]
+    translations: dict[str, Any]
+
+    def localized(self, locale: str | None) -> dict[str, Any]:
+        """The payload in the user's language: `fr-CA`, else `fr`, else as authored; a
+        text a translation leaves out stays as authored."""
+        chosen = pick_locale(self.translations, locale)
+        if chosen is None:
+            return self.payload
+        translation = self.translations[chosen]
+        steps = [dict(step) for step in self.payload["steps"]]
+        for step, text in zip(steps, translation.get("steps", []), strict=False):
+            if text.get("title") is not None:
+                step["title"] = text["title"]
+            if text.get("body_html") is not None:
+                step["body_html"] = text["body_html"]
+        name = translation.get("name") or self.payload["name"]
+        return {**self.payload, "name": name, "steps": steps, "locale": chosen}
+
+
+def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
+    """The best of `available` for `wanted`: the same tag, else its language alone."""
+    if not wanted or not available:
+        return None
+    by_lower = {locale.lower(): locale for locale in available}
+    tag = wanted.replace("_", "-").lower()
+    return by_lower.get(tag) or by_lower.get(tag.split("-")[0])
 
 
 @dataclass(frozen=True)
@@ -111,8 +137,9 @@ class DeliveryCache:
 def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
     guides = []
     for snapshot in store.live_snapshots(session, app_id):
-        payload = {key: value for key, value in snapshot.items() if key != "audience"}
-        guides.append(LiveGuide(Audience.model_validate(snapshot["audience"]), payload))
+        payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
+        audience = Audience.model_validate(snapshot["audience"])
+        guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
     return DeliverySet(stamp=stamp, guides=tuple(guides))
 
 
@@ -166,7 +193,11 @@ def _answer(
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(theme),
-        "guides": [g.payload for g in delivery.guides if audience_matches(g.audience, traits)],
+        "guides": [
+            g.localized(request.locale)
+            for g in delivery.guides
+            if audience_matches(g.audience, traits)
+        ],
         "states": {
             str(state.guide_id): {
                 "seen": state.seen,

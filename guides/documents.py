@@ -89,6 +89,28 @@ class StepDocument(BaseModel):
     )
 
 
+LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+MAX_LOCALES = 30
+
+
+class StepTranslation(BaseModel):
+    """A step's text in another language; what is left out falls back to the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, max_length=200)
+    body: str | None = Field(None, max_length=20_000, description="Markdown.")
+
+
+class GuideTranslation(BaseModel):
+    """A guide's text in one language: its name and its steps' texts, by position."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    steps: list[StepTranslation] = Field(default_factory=list, max_length=MAX_STEPS)
+
+
 class GuideDocument(BaseModel):
     """A whole guide as authors write it in YAML or JSON."""
 
@@ -104,6 +126,21 @@ class GuideDocument(BaseModel):
     trigger: Trigger = Field(default_factory=Trigger)
     frequency: Frequency = "once"
     steps: list[StepDocument] = Field(min_length=1, max_length=MAX_STEPS)
+    translations: dict[str, GuideTranslation] = Field(
+        default_factory=dict,
+        description="By BCP 47 language tag (`fr`, `pt-BR`); the SDK's locale picks one, "
+        "falling back from `fr-CA` to `fr`, then to the default text.",
+    )
+
+    @field_validator("translations")
+    @classmethod
+    def _locales(cls, value: dict[str, GuideTranslation]) -> dict[str, GuideTranslation]:
+        if len(value) > MAX_LOCALES:
+            raise ValueError(f"at most {MAX_LOCALES} languages")
+        for locale in value:
+            if not LOCALE_PATTERN.fullmatch(locale):
+                raise ValueError(f"{locale[:40]!r} is not a language tag like 'fr' or 'pt-BR'")
+        return value
 
     @field_validator("slug")
     @classmethod
@@ -144,6 +181,10 @@ class GuideDocument(BaseModel):
             if kind.unique_ids and item_id in ids:
                 errors.append(_error((*where, "content", "id"), f"{item_id!r} is used twice"))
             ids.add(str(item_id))
+        for locale, translation in self.translations.items():
+            if len(translation.steps) > len(self.steps):
+                message = f"{len(translation.steps)} translated steps for {len(self.steps)} steps"
+                errors.append(_error(("translations", locale, "steps"), message))
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self

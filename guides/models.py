@@ -68,6 +68,8 @@ class Guide(SQLModel, table=True):
     audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     trigger: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     frequency: str = Field(default="once", max_length=20)
+    # {locale: {"name", "steps": [{"title", "body", "body_html"}]}}; see GuideTranslation.
+    translations: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     live_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -38,6 +38,16 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
             }
             for step in store.steps_of_guide(session, guide.id)
         ],
+        "translations": {
+            locale: {
+                "name": stored.get("name"),
+                "steps": [
+                    {"title": step.get("title"), "body_html": step.get("body_html")}
+                    for step in stored.get("steps", [])
+                ],
+            }
+            for locale, stored in (guide.translations or {}).items()
+        },
     }
 
 

@@ -54,6 +54,7 @@ class TestValidDocument:
                     "content": {},
                 }
             ],
+            "translations": {},
         }
         assert list(plain) == list(GuideDocument.model_fields)
 
