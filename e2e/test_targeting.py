@@ -149,3 +149,26 @@ def test_the_guide_stays_above_the_apps_own_overlay_at_the_highest_z_index(
         [box["x"] + 30, box["y"] + box["height"] / 2],
     )
     assert hit is True
+
+
+def test_leaving_the_pages_of_a_once_guide_ends_it_as_navigated_away(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    guide_id = publish(
+        db,
+        host_app,
+        slug="projects-only",
+        kind="tooltip",
+        pages={"include": [{"match": "exact", "value": "/kinds"}]},
+        steps=[{"title": "Projects tip", "target": {"selector": "#create-project"}}],
+    )
+    sent = open_host(page, host_pages, host_app)
+    expect(page.get_by_role("dialog", name="Projects tip")).to_be_visible()
+
+    page.get_by_role("link", name="Reports").click()
+
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    assert eventually(page, lambda: "guide_dismissed" in event_types(sent, guide_id))
+    dismissed = next(e for e in sent.events if e["type"] == "guide_dismissed")
+    assert dismissed["properties"]["reason"] == "navigated_away"
+    assert isinstance(dismissed["properties"]["duration_ms"], int)
