@@ -38,7 +38,7 @@ export function createSignpost(config) {
   let delivery = null;
   /** @type {import('./queue.js').QueueItem[]} */
   const early = [];
-  const earlyKey = prefix + 'early-' + uuid7();
+  const earlyKey = prefix + uuid7();
   /**
    * Start the `events` chunk: event delivery, and route watching from `href` on (a route
    * change before it arrived is caught up at once).
@@ -160,7 +160,7 @@ export function createSignpost(config) {
     Promise.all([load('ui'), load(chunk), guide.steps.some((step) => step.target) && load('anchor')])
       .then(([ui, kind]) => {
         if (stopped || scope.disposed || state.player !== pending) return;
-        if (!ui.canStyle()) throw new Error('no constructable stylesheets');
+        if (!ui.canStyle()) throw new Error('no adoptedStyleSheets');
         play(ui, kind, guide);
       })
       .catch((error) => {

@@ -82,7 +82,7 @@ export function createStage(scope) {
      * @param {string | null} locale
      */
     locale(locale) {
-      dir = /^(ar|dv|fa|he|ku|ps|sd|ug|ur|yi)\b/i.test(locale || '') ? 'rtl' : 'ltr';
+      dir = /^(ar|dv|fa|he|ps|sd|ug|ur|yi)\b/i.test(locale || '') ? 'rtl' : 'ltr';
       if (host) host.setAttribute('dir', dir);
     },
   };
