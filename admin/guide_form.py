@@ -305,13 +305,15 @@ def _scalar(raw: str) -> Any:
 
 def content_to_form(content: dict[str, Any]) -> dict[str, str]:
     """A step's kind-specific content as form text: options one `id: label` a line,
-    booleans `true`/`false`."""
+    keywords one a line, booleans `true`/`false`."""
     values: dict[str, str] = {}
     for key, value in content.items():
         if key == "options" and isinstance(value, list):
             values[key] = "\n".join(
                 f"{item.get('id', '')}: {item.get('label', '')}" for item in value
             )
+        elif key == "keywords" and isinstance(value, list):
+            values[key] = "\n".join(str(word) for word in value)
         elif isinstance(value, bool):
             values[key] = "true" if value else "false"
         elif value is not None:
@@ -334,6 +336,8 @@ def content_from_form(values: dict[str, str]) -> dict[str, Any]:
                 if line.strip():
                     options.append({"id": option_id.strip(), "label": label.strip()})
             content[key] = options
+        elif key == "keywords":
+            content[key] = [line.strip() for line in value.splitlines() if line.strip()]
         else:
             content[key] = value
     return content

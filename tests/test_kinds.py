@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from admin.guide_form import content_from_form, content_to_form
 from guides import GuideDocument, publish_guide, save_guide
 from guides.kinds import KINDS
 from guides.models import GuideKind, GuideVersion
@@ -347,6 +348,14 @@ class TestResourceCenter:
             ),
             (("steps", 0, "content", "keywords"), "Value error, keywords are 1 to 50 characters"),
         ]
+
+    def test_the_admin_form_edits_keywords_one_a_line(self) -> None:
+        content = {"id": "csv", "keywords": ["download", "spreadsheet"]}
+
+        form = content_to_form(content)
+
+        assert form == {"id": "csv", "keywords": "download\nspreadsheet"}
+        assert content_from_form({**form, "link_url": " "}) == content
 
 
 class TestTargets:

@@ -340,7 +340,7 @@ export function createSignpost(config) {
     }),
 
     track: guard('track', (/** @type {unknown} */ name, /** @type {unknown} */ properties) => {
-      if (typeof name !== 'string' || !name) throw new Error('track() needs an event name');
+      if (typeof name !== 'string' || !name) throw new Error('track() needs a name');
       record('track', null, null, { ...flatten(properties, 49), name: name.slice(0, 1000) });
       tickOff({ event: name });
     }),

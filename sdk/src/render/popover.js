@@ -58,8 +58,8 @@ export function button(label, className, onClick, signal) {
  */
 export function buildCard(spec, act, signal) {
   serial += 1;
-  const titleId = 'sp-title-' + serial;
-  const bodyId = 'sp-body-' + serial;
+  const titleId = 'sp-t' + serial;
+  const bodyId = 'sp-b' + serial;
   const element = make('div', 'sp-popover' + (spec.className ? ' ' + spec.className : ''));
   element.setAttribute('role', 'dialog');
   element.setAttribute('aria-labelledby', titleId);
