@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlmodel import col, select
 
 from e2e.conftest import RunningServer
+from guides import Guide, GuideStep
+from server.db import Database
 from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 
 SCREENSHOTS = Path(__file__).parent / "screenshots" / "admin"  # not committed
@@ -75,7 +78,10 @@ def end_user_sees(browser: Browser, url: str, title: str) -> None:
 
 
 def test_an_author_builds_publishes_and_rolls_back_a_walkthrough(
-    author: tuple[BrowserContext, Page, list[str]], browser: Browser, server: RunningServer
+    author: tuple[BrowserContext, Page, list[str]],
+    browser: Browser,
+    server: RunningServer,
+    db: Database,
 ) -> None:
     context, page, _ = author
 
@@ -138,6 +144,20 @@ def test_an_author_builds_publishes_and_rolls_back_a_walkthrough(
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("The draft was saved.")).to_be_visible()
     shoot(page, "09-guide-draft")
+    with db.read() as session:
+        guide = session.exec(select(Guide).where(Guide.slug == "reports-tour")).one()
+        steps = session.exec(
+            select(GuideStep)
+            .where(GuideStep.guide_id == guide.id)
+            .order_by(col(GuideStep.position))
+        ).all()
+    # The picker's clues are kept with each selector, so a redesign does not lose the element.
+    assert [(s.target["selector"], s.target["id"]) for s in steps] == [
+        ("#new-report", "new-report"),
+        ("#date-range", "date-range"),
+        ("#share", "share"),
+    ]
+    assert steps[0].target["text"] == "New report"
 
     # Preview the draft on the real page.
     page.get_by_label("Preview the draft on").fill(demo_page)
