@@ -18,7 +18,9 @@ from guides.kinds import KINDS
 
 STEP_FIELD = re.compile(r"^steps-(\d+)-([a-z_]+)$")
 CONTENT_FIELD = re.compile(r"^steps-(\d+)-content\.([a-z_]+)$")
-STEP_KEYS = ("title", "body", "selector", "placement", "missing_target")
+# `target` is a hidden field: the whole target description as JSON (the picker's clues, or a
+# guide file's), so saving keeps what the visible `selector` field does not show.
+STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
@@ -71,6 +73,7 @@ def blank_step() -> dict[str, Any]:
         "selector": "",
         "placement": "auto",
         "missing_target": "skip",
+        "target": "",
         "content": {},
     }
 
@@ -97,6 +100,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
                 "title": step["title"],
                 "body": step["body"],
                 "selector": (step.get("target") or {}).get("selector", ""),
+                "target": json.dumps(step["target"]) if step.get("target") else "",
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
                 "content": content_to_form(step.get("content") or {}),
@@ -173,9 +177,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
             {
                 "title": step["title"].strip(),
                 "body": step["body"],
-                "target": {"selector": step["selector"].strip()}
-                if step["selector"].strip()
-                else None,
+                "target": target_from_form(step["selector"], step.get("target", "")),
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
                 "content": content_from_form(step["content"]),
@@ -341,3 +343,26 @@ def content_from_form(values: dict[str, str]) -> dict[str, Any]:
         else:
             content[key] = value
     return content
+
+
+def target_from_form(selector: str, described: str) -> dict[str, Any] | None:
+    """The step's target from the visible selector and the hidden description. The clues are
+    kept while the selector is the one they came with; a selector typed by hand replaces them,
+    and clearing the selector removes the target."""
+    try:
+        clues = json.loads(described) if described else {}
+    except ValueError:
+        clues = {}
+    if not isinstance(clues, dict):
+        clues = {}
+    clues = {key: value for key, value in clues.items() if value not in (None, "")}
+    selector = selector.strip()
+    if selector:
+        return (
+            {**clues, "selector": selector}
+            if clues.get("selector") == selector
+            else {"selector": selector}
+        )
+    if clues.get("selector"):
+        return None
+    return clues or None

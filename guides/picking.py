@@ -54,10 +54,10 @@ class PickedTarget(BaseModel):
     test_id: str | None = Field(None, max_length=200)
     id: str | None = Field(None, max_length=200)
     name: str | None = Field(None, max_length=200)
-    role: str | None = Field(None, max_length=50)
+    role: str | None = Field(None, max_length=40)
     label: str | None = Field(None, max_length=200)
     text: str | None = Field(None, max_length=200)
-    path: str | None = Field(None, max_length=2000)
+    path: str | None = Field(None, max_length=1000)
 
 
 @dataclass(frozen=True)

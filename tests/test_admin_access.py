@@ -165,6 +165,43 @@ def test_the_route_table_has_what_these_tests_expect() -> None:
     assert {route.name for route in WRITES} == set(VALID_WRITES)
 
 
+EXPECTED_TEMPLATES = {
+    "admin:home": None,
+    "admin:apps:list": "apps/list.html",
+    "admin:apps:new": "apps/edit.html",
+    "admin:apps:detail": "apps/detail.html",
+    "admin:apps:install": "apps/install.html",
+    "admin:apps:edit": "apps/edit.html",
+    "admin:guides:list": "guides/list.html",
+    "admin:guides:new": "guides/edit.html",
+    "admin:guides:detail": "guides/detail.html",
+    "admin:guides:edit": "guides/edit.html",
+    "admin:guides:versions": "guides/versions.html",
+    "admin:guides:version": "guides/version.html",
+    "admin:guides:pick": None,
+    "admin:members:list": "members/list.html",
+    "admin:audit": "audit/list.html",
+}
+
+
+class TestOwners:
+    def test_every_page_answers_and_no_get_changes_anything(
+        self, client: TestClient, db: Database, world: World
+    ) -> None:
+        sign_in(client, "owner@example.com")
+        seen = {}
+        for route in PAGES:
+            response = client.get(world.path(route), follow_redirects=False)
+            template = getattr(response, "template", None)
+            seen[route.name] = (response.status_code, template.name if template else None)
+
+        assert seen == {
+            name: (303 if name == "admin:home" else 200, template)
+            for name, template in EXPECTED_TEMPLATES.items()
+        }
+        assert audit_actions(db) == ["login"]
+
+
 class TestAnonymousVisitors:
     def test_every_admin_page_sends_them_to_the_login_page(
         self, client: TestClient, world: World

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from guides import Guide, GuideStep, GuideVersion
@@ -375,3 +375,40 @@ class TestLifecycle:
                 "Preview this draft",
             ):
                 assert control not in page.text
+
+
+class TestTargets:
+    def test_saving_keeps_the_clues_of_a_target_the_form_does_not_show(
+        self, client: TestClient, db: Database
+    ) -> None:
+        csrf, app = signed_in_owner(client, db)
+        with db.write() as session:
+            guide = make_guide(
+                session,
+                app,
+                "welcome",
+                steps=[
+                    {"title": "A", "target": {"test_id": "new-report", "text": "New report"}},
+                    {"title": "B", "target": {"selector": "#share", "label": "Share"}},
+                    {"title": "C", "target": {"selector": "#old", "label": "Old"}},
+                ],
+                kind="walkthrough",
+            )
+        editor = client.get(f"/admin/guides/{guide.id}/edit")
+        form = {k: v for k, v in GUIDE_FORM.items() if not k.startswith("steps-")}
+        for index, step in enumerate(editor.context["form"].steps):
+            for key in ("title", "body", "selector", "target", "placement", "missing_target"):
+                form[f"steps-{index}-{key}"] = step[key]
+        form["steps-2-selector"] = "#new"  # typed by hand: the old clues go
+
+        saved = post(client, f"/admin/guides/{guide.id}/edit", csrf, **form)
+
+        with db.read() as session:
+            steps = session.exec(select(GuideStep).order_by(col(GuideStep.position))).all()
+            targets = [step.target for step in steps]
+        assert saved.status_code == 303
+        assert targets == [
+            {"test_id": "new-report", "text": "New report"},
+            {"selector": "#share", "label": "Share"},
+            {"selector": "#new"},
+        ]

@@ -66,6 +66,8 @@
         if (body.status === 'picked' && body.target) {
           const input = /** @type {HTMLInputElement | null} */ (document.getElementById('steps-' + index + '-selector'));
           if (input) input.value = body.target.selector;
+          const described = /** @type {HTMLInputElement | null} */ (document.getElementById('steps-' + index + '-target'));
+          if (described) described.value = JSON.stringify(body.target);
           const what = body.target.label || body.target.text || body.target.selector;
           say(index, 'Picked “' + what + '”. Save the draft to keep it.', true);
           return;
