@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -246,32 +248,31 @@ def corrected_time(
     return min(occurred, received_at)
 
 
-def record_events(
-    *, session: Session, app: App, batch: EventBatch, received_at: datetime | None = None
-) -> IngestResult:
-    """Store the valid events; raise `InvalidPayload` when the batch had events, none valid."""
-    assert app.id is not None
-    received_at = received_at or datetime.now(UTC)
-    valid, rejected = split_events(batch)
-    result = IngestResult(rejected=rejected)
-    if not valid:
-        if rejected:
-            raise InvalidPayload(
-                "every event of the batch is invalid",
-                fields=[f for r in rejected for f in r["fields"]],
-            )
-        return result
+@dataclass
+class PreparedBatch:
+    """A batch validated and turned into rows, ready to store (outside the write lock)."""
 
-    user = find_or_create_user(
-        session=session, app_id=app.id, user_id=batch.user_id, anonymous_id=batch.anonymous_id
-    )
-    known_guides = _guide_ids(session, app.id, {e.guide_id for _, e in valid if e.guide_id})
+    batch: EventBatch
+    valid: list[EventIn]
+    rows: list[dict[str, Any]]  # `end_user_id` is filled in when stored
+    result: IngestResult
+
+
+def prepare_batch(app: App, batch: EventBatch, received_at: datetime) -> PreparedBatch:
+    """Validate each event; raise `InvalidPayload` when the batch had events, none valid."""
+    assert app.id is not None
+    valid, rejected = split_events(batch)
+    if not valid and rejected:
+        raise InvalidPayload(
+            "every event of the batch is invalid",
+            fields=[f for r in rejected for f in r["fields"]],
+        )
     rows = [
         {
             "app_id": app.id,
             "event_id": event.event_id,
             "type": event.type.value,
-            "end_user_id": user.id,
+            "end_user_id": None,
             "guide_id": event.guide_id,
             "guide_version": event.guide_version,
             "step_index": event.step_index,
@@ -282,23 +283,57 @@ def record_events(
         }
         for _, event in valid
     ]
-    stored = _insert_new(session, rows)
-    # An id sent twice in one batch is stored once: the first copy counts, like a retry.
-    new = [(e, row) for (_, e), row in zip(valid, rows, strict=True) if stored.pop(e.event_id, 0)]
-    inserted = [event for event, _ in new]
-    new_rows = [row for _, row in new]
-    result.accepted = len(new_rows)
-    result.duplicates = len(valid) - len(new_rows)
-    assert user.id is not None
-    ours = [e for e in inserted if e.guide_id in known_guides]
-    _update_guide_states(session, user.id, ours)
-    record_rollups(
-        session,
-        app_id=app.id,
-        end_user_id=user.id,
-        events=[r for r in new_rows if r["guide_id"] is None or r["guide_id"] in known_guides],
+    return PreparedBatch(batch, [e for _, e in valid], rows, IngestResult(rejected=rejected))
+
+
+def store_batches(*, session: Session, app_id: int, prepared: list[PreparedBatch]) -> None:
+    """Store several batches of one app in the caller's transaction with a few statements
+    for all of them (group commit), filling in each batch's `result`. An event id repeated
+    in or across the batches is stored once, counted for the first batch that carries it."""
+    prepared = [p for p in prepared if p.rows]
+    if not prepared:
+        return
+    users: dict[tuple[str | None, str | None], int] = {}
+    for p in prepared:
+        key = (p.batch.user_id, p.batch.anonymous_id)
+        if key not in users:
+            user = find_or_create_user(
+                session=session, app_id=app_id, user_id=key[0], anonymous_id=key[1]
+            )
+            assert user.id is not None
+            users[key] = user.id
+        for row in p.rows:
+            row["end_user_id"] = users[key]
+    known_guides = _guide_ids(
+        session, app_id, {e.guide_id for p in prepared for e in p.valid if e.guide_id}
     )
-    return result
+    stored = _insert_new(session, [row for p in prepared for row in p.rows])
+    states: dict[int, list[EventIn]] = {}
+    counted: list[dict[str, Any]] = []
+    for p in prepared:
+        new = [
+            (e, row) for e, row in zip(p.valid, p.rows, strict=True) if stored.pop(e.event_id, 0)
+        ]
+        p.result.accepted = len(new)
+        p.result.duplicates = len(p.valid) - len(new)
+        for event, row in new:
+            if event.guide_id is None or event.guide_id in known_guides:
+                counted.append(row)
+                if event.guide_id is not None:
+                    states.setdefault(row["end_user_id"], []).append(event)
+    _update_guide_states(session, states)
+    record_rollups(session, app_id=app_id, events=counted)
+
+
+def record_events(
+    *, session: Session, app: App, batch: EventBatch, received_at: datetime | None = None
+) -> IngestResult:
+    """Store the valid events of one batch; raise `InvalidPayload` when it had events and
+    none was valid."""
+    assert app.id is not None
+    prepared = prepare_batch(app, batch, received_at or datetime.now(UTC))
+    store_batches(session=session, app_id=app.id, prepared=[prepared])
+    return prepared.result
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
@@ -324,10 +359,10 @@ def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:
     return {guide_id for guide_id in found if guide_id is not None}
 
 
-def _update_guide_states(session: Session, end_user_id: int, events: list[EventIn]) -> None:
-    if not events:
+def _update_guide_states(session: Session, events_by_user: dict[int, list[EventIn]]) -> None:
+    pairs = sorted({(user, e.guide_id) for user, events in events_by_user.items() for e in events})
+    if not pairs:
         return
-    guide_ids = sorted({e.guide_id for e in events if e.guide_id is not None})
     now = datetime.now(UTC)
     # Two batches of one user may arrive at once; the unique key settles who creates a row.
     table = GuideState.__table__  # type: ignore[attr-defined]
@@ -336,7 +371,7 @@ def _update_guide_states(session: Session, end_user_id: int, events: list[EventI
         insert(table).on_conflict_do_nothing(index_elements=["end_user_id", "guide_id"]),
         [
             {
-                "end_user_id": end_user_id,
+                "end_user_id": user,
                 "guide_id": guide_id,
                 "seen": False,
                 "current_step": 0,
@@ -344,28 +379,60 @@ def _update_guide_states(session: Session, end_user_id: int, events: list[EventI
                 "dismissed": False,
                 "updated_at": now,
             }
-            for guide_id in guide_ids
+            for user, guide_id in pairs
         ],
     )
-    states = {
-        state.guide_id: state
-        for state in session.exec(
-            select(GuideState)
-            .where(GuideState.end_user_id == end_user_id, col(GuideState.guide_id).in_(guide_ids))
-            .with_for_update()
-        ).all()
-    }
-    for event in sorted(events, key=lambda e: e.timestamp):
-        state = states[event.guide_id]  # type: ignore[index]
-        if event.type in (EventType.guide_shown, EventType.step_shown):
-            state.seen = True
-        if event.type == EventType.step_shown and event.step_index is not None:
-            state.current_step = event.step_index
-        elif event.type == EventType.guide_completed:
-            state.completed = True
-        elif event.type == EventType.guide_dismissed:
-            state.dismissed = True
-        state.updated_at = now
-    for state in states.values():
-        session.add(state)
-    session.flush()
+    columns = ("end_user_id", "guide_id", "seen", "current_step", "completed", "dismissed")
+    found = session.execute(
+        _STATE_SELECT.with_for_update(),
+        {"users": sorted({u for u, _ in pairs}), "guides": sorted({g for _, g in pairs})},
+    ).all()
+    wanted = set(pairs)
+    states = {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in found}
+    changed = []
+    for key in sorted(wanted):
+        state = states[key]
+        before = dict(state)
+        for event in sorted(events_by_user[key[0]], key=lambda e: e.timestamp):
+            if event.guide_id != key[1]:
+                continue
+            if event.type in (EventType.guide_shown, EventType.step_shown):
+                state["seen"] = True
+            if event.type == EventType.step_shown and event.step_index is not None:
+                state["current_step"] = event.step_index
+            elif event.type == EventType.guide_completed:
+                state["completed"] = True
+            elif event.type == EventType.guide_dismissed:
+                state["dismissed"] = True
+        if state != before:
+            changed.append({**{f"k_{k}": state[k] for k in columns[:2]}, **state, "now": now})
+    if changed:
+        session.execute(_STATE_UPDATE, changed)
+
+
+_STATES = GuideState.__table__  # type: ignore[attr-defined]
+_STATE_SELECT = select_columns(
+    _STATES.c.end_user_id,
+    _STATES.c.guide_id,
+    _STATES.c.seen,
+    _STATES.c.current_step,
+    _STATES.c.completed,
+    _STATES.c.dismissed,
+).where(
+    _STATES.c.end_user_id.in_(bindparam("users", expanding=True)),
+    _STATES.c.guide_id.in_(bindparam("guides", expanding=True)),
+)
+_STATE_UPDATE = (
+    _STATES.update()
+    .where(
+        _STATES.c.end_user_id == bindparam("k_end_user_id"),
+        _STATES.c.guide_id == bindparam("k_guide_id"),
+    )
+    .values(
+        seen=bindparam("seen"),
+        current_step=bindparam("current_step"),
+        completed=bindparam("completed"),
+        dismissed=bindparam("dismissed"),
+        updated_at=bindparam("now"),
+    )
+)

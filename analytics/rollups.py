@@ -192,14 +192,12 @@ class RollupDelta:
             self.guides[(guide_id, version, step, day)][USER_COUNTERS[metric]] += delta
 
 
-def record_rollups(
-    session: Session, *, app_id: int, end_user_id: int, events: Iterable[Mapping[str, Any]]
-) -> None:
-    """Add one user's newly stored events (rows as inserted into `event`) to the rollups."""
+def record_rollups(session: Session, *, app_id: int, events: Iterable[Mapping[str, Any]]) -> None:
+    """Add newly stored events (rows as inserted into `event`, of one app) to the rollups."""
     delta = RollupDelta(app_id)
     for event in events:
         delta.add(
-            end_user_id=end_user_id,
+            end_user_id=event["end_user_id"],
             type=event["type"],
             guide_id=event["guide_id"],
             guide_version=event["guide_version"],

@@ -20,6 +20,7 @@ from server import authoring_api, demo, sdk_api
 from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
+from server.group_commit import GroupCommitter
 from server.migrations import upgrade_to_head
 from server.ratelimit import RateLimiter
 from server.settings import Settings
@@ -67,11 +68,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             delivery=DeliveryCache(),
             bundle=sdk_api.Bundle(),
             ingest_limit=RateLimiter(settings.ingest_rate_per_second, settings.ingest_burst),
+            committer=GroupCommitter(db),
         )
+        state.committer.start()
         logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
         try:
             yield {"signpost": state}
         finally:
+            state.committer.stop()
             db.dispose()
 
     routes: list[BaseRoute] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from analytics.ingest import EventBatch, record_events
+from analytics.ingest import EventBatch, PreparedBatch, prepare_batch
 from guides.apps import app_for_key, check_origin
 from guides.delivery import SessionRequest, returning_user_session, start_session
 from sdk import BUNDLE_PATH
@@ -63,19 +64,21 @@ async def events(request: Request) -> Response:
     # Before any database work: a flood from one app costs the others nothing.
     state.ingest_limit.take(batch.app_key, len(batch.events))
     origin = request.headers.get("origin")
-    result = await run_in_threadpool(_ingest, state, batch, origin)
-    return JSONResponse(result, headers={**_cors(origin), "Cache-Control": "no-store"})
+    app_id, prepared = await run_in_threadpool(_prepare, state, batch, origin)
+    if prepared.rows:  # answered once the group holding it is committed
+        await asyncio.wrap_future(state.committer.submit(app_id, prepared))
+    return JSONResponse(
+        prepared.result.to_json(), headers={**_cors(origin), "Cache-Control": "no-store"}
+    )
 
 
-def _ingest(state: AppState, batch: EventBatch, origin: str | None) -> dict:
+def _prepare(state: AppState, batch: EventBatch, origin: str | None) -> tuple[int, PreparedBatch]:
     received_at = datetime.now(UTC)
     with state.db.read() as read_session:
         app = app_for_key(read_session, batch.app_key)
         check_origin(app, origin)
-    with state.db.write() as write_session:
-        return record_events(
-            session=write_session, app=app, batch=batch, received_at=received_at
-        ).to_json()
+    assert app.id is not None
+    return app.id, prepare_batch(app, batch, received_at)
 
 
 async def preflight(request: Request) -> Response:

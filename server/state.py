@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from guides.delivery import DeliveryCache
 from server.db import Database
+from server.group_commit import GroupCommitter
 from server.ratelimit import RateLimiter
 from server.settings import Settings
 
@@ -21,3 +22,4 @@ class AppState:
     delivery: DeliveryCache
     bundle: Bundle
     ingest_limit: RateLimiter
+    committer: GroupCommitter

@@ -1,0 +1,225 @@
+"""CSV for every analytics table: the same rows the pages show, one function per table.
+
+Text that end users typed (survey comments, search queries, traits, event properties) is
+written so a spreadsheet never runs it: a cell starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return gets a leading `'` (OWASP's advice against CSV injection). Rates are
+fractions with four decimals, durations whole milliseconds, steps numbered from 1, times ISO
+8601 in UTC; an empty cell means "no data"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from analytics.funnels import FunnelStep
+from analytics.journeys import Journey
+from analytics.models import ExitReason
+from analytics.overview import ChecklistItem, GuideAdoption, UnansweredSearch
+from analytics.segments import Segment
+from analytics.summary import GuideSummary, TrendPoint, VersionSummary
+from analytics.surveys import Comment, QuestionResult
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXITS = [f"exits_{reason.value}" for reason in ExitReason]
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()
+
+
+def _summary_cells(s: GuideSummary) -> list[Any]:
+    return [
+        s.views,
+        s.users,
+        s.completions,
+        s.users_completed,
+        s.completion_rate,
+        s.dismissals,
+        s.users_dismissed,
+        s.dismiss_rate,
+        s.target_missing,
+        *(s.exits[reason.value] for reason in ExitReason),
+    ]
+
+
+SUMMARY_HEADER = [
+    "views",
+    "users",
+    "completions",
+    "users_completed",
+    "completion_rate",
+    "dismissals",
+    "users_dismissed",
+    "dismiss_rate",
+    "target_missing",
+    *EXITS,
+]
+
+
+def summary_csv(summary: GuideSummary) -> str:
+    return to_csv(SUMMARY_HEADER, [_summary_cells(summary)])
+
+
+def trend_csv(points: Sequence[TrendPoint]) -> str:
+    return to_csv(
+        ["day", "views", "users", "completions", "dismissals"],
+        [[p.day, p.views, p.users, p.completions, p.dismissals] for p in points],
+    )
+
+
+def funnel_csv(steps: Sequence[FunnelStep]) -> str:
+    return to_csv(
+        [
+            "step",
+            "views",
+            "users",
+            "users_completed",
+            "drop_off",
+            "drop_off_rate",
+            "target_missing",
+            "median_ms",
+            "p90_ms",
+            *EXITS,
+        ],
+        [
+            [
+                s.step_index + 1,
+                s.views,
+                s.users,
+                s.users_completed,
+                s.drop_off,
+                s.drop_off_rate,
+                s.target_missing,
+                s.median_ms,
+                s.p90_ms,
+                *(s.exits[reason.value] for reason in ExitReason),
+            ]
+            for s in steps
+        ],
+    )
+
+
+def versions_csv(versions: Sequence[VersionSummary]) -> str:
+    return to_csv(
+        ["version", *SUMMARY_HEADER],
+        [[v.version, *_summary_cells(v.summary)] for v in versions],
+    )
+
+
+def segments_csv(trait: str, segments: Sequence[Segment]) -> str:
+    return to_csv(
+        [trait, "users", "completed", "completion_rate", "dismissed", "dismiss_rate"],
+        [
+            [s.value, s.users, s.completed, s.completion_rate, s.dismissed, s.dismiss_rate]
+            for s in segments
+        ],
+    )
+
+
+def surveys_csv(results: Sequence[QuestionResult]) -> str:
+    return to_csv(
+        [
+            "question",
+            "scale",
+            "responses",
+            "comments",
+            "nps",
+            "average",
+            "promoters",
+            "passives",
+            "detractors",
+        ],
+        [
+            [
+                r.question,
+                r.scale,
+                r.responses,
+                r.comments,
+                r.score.nps,
+                r.score.average,
+                r.score.promoters,
+                r.score.passives,
+                r.score.detractors,
+            ]
+            for r in results
+        ],
+    )
+
+
+def survey_distribution_csv(results: Sequence[QuestionResult]) -> str:
+    return to_csv(
+        ["question", "scale", "value", "answers"],
+        [[r.question, r.scale, value, n] for r in results for value, n in r.distribution.items()],
+    )
+
+
+def comments_csv(comments: Sequence[Comment]) -> str:
+    return to_csv(
+        ["time", "user", "question", "scale", "value", "comment"],
+        [[c.occurred_at, c.user, c.question, c.scale, c.value, c.comment] for c in comments],
+    )
+
+
+def adoption_csv(rows: Sequence[GuideAdoption]) -> str:
+    return to_csv(
+        ["guide", "name", "kind", "status", "verdict", *SUMMARY_HEADER],
+        [
+            [r.slug, r.name, r.kind, r.status, r.verdict.value, *_summary_cells(r.summary)]
+            for r in rows
+        ],
+    )
+
+
+def checklist_csv(items: Sequence[ChecklistItem]) -> str:
+    return to_csv(
+        ["guide", "item", "completions", "users"],
+        [[i.guide_name, i.item, i.completions, i.users] for i in items],
+    )
+
+
+def searches_csv(searches: Sequence[UnansweredSearch]) -> str:
+    return to_csv(
+        ["query", "searches", "without_results"],
+        [[s.query, s.searches, s.zero_results] for s in searches],
+    )
+
+
+def journey_csv(journey: Journey) -> str:
+    return to_csv(
+        ["time", "type", "guide", "version", "step", "url", "properties"],
+        [
+            [
+                e.occurred_at,
+                e.type,
+                e.guide_name,
+                e.guide_version,
+                None if e.step_index is None else e.step_index + 1,
+                e.url,
+                e.properties,
+            ]
+            for e in journey.events
+        ],
+    )

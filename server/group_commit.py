@@ -1,0 +1,89 @@
+"""Group commit of event batches: one writer thread per server process stores every batch
+waiting for it in one transaction, with a few statements for all of them.
+
+A request validates its batch in its own thread, hands it over and waits for the commit,
+so a 2xx still means the events are durable. Nothing waits on a timer: while the writer
+commits one group, the next one gathers, so a lone request is stored at once and a busy
+server commits more events per transaction (D2 in shared/reliability.md). If a group
+fails for any reason other than the database, each of its batches is retried alone, so one
+batch can never fail the others."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import defaultdict
+from concurrent.futures import Future
+
+from sqlalchemy.exc import DisconnectionError, OperationalError
+
+from analytics.ingest import IngestResult, PreparedBatch, store_batches
+from server.db import Database
+
+MAX_GROUP_EVENTS = 2000
+logger = logging.getLogger("signpost.ingest")
+
+Item = tuple[int, PreparedBatch, "Future[IngestResult]"]
+
+
+class GroupCommitter:
+    def __init__(self, db: Database, max_events: int = MAX_GROUP_EVENTS) -> None:
+        self.db = db
+        self.max_events = max_events
+        self._queue: queue.Queue[Item | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="signpost-ingest", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Store what is queued, then end the writer."""
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def submit(self, app_id: int, prepared: PreparedBatch) -> Future[IngestResult]:
+        future: Future[IngestResult] = Future()
+        self._queue.put((app_id, prepared, future))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            group, events = [item], len(item[1].rows)
+            while events < self.max_events:
+                try:
+                    following = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if following is None:
+                    self._queue.put(None)  # stop after this group
+                    break
+                group.append(following)
+                events += len(following[1].rows)
+            self._commit(group)
+
+    def _commit(self, group: list[Item]) -> None:
+        try:
+            with self.db.write() as session:
+                by_app: dict[int, list[PreparedBatch]] = defaultdict(list)
+                for app_id, prepared, _ in group:
+                    by_app[app_id].append(prepared)
+                for app_id, batches in by_app.items():
+                    store_batches(session=session, app_id=app_id, prepared=batches)
+        except (OperationalError, DisconnectionError) as exc:
+            for *_, future in group:
+                future.set_exception(exc)
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][2].set_exception(exc)
+                return
+            logger.warning("a group of %d batches failed; storing them one by one", len(group))
+            for item in group:
+                item[1].result.accepted = item[1].result.duplicates = 0
+                self._commit([item])
+        else:
+            for _, prepared, future in group:
+                future.set_result(prepared.result)
