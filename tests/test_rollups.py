@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, select
 
@@ -69,7 +69,7 @@ class TestRebuild:
             rebuilt = snapshot(session)
 
         assert rebuilt == incremental
-        assert any(incremental.values()), "the stream counted nothing"
+        assume(any(incremental.values()))  # a stream of custom events only counts nothing
 
     def test_an_older_event_arriving_late_moves_the_user_to_the_earlier_day(
         self, db: Database, guides: Guides
