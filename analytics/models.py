@@ -211,3 +211,16 @@ ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     ChecklistItemDaily,
     SearchDaily,
 )
+
+
+class RetentionRun(SQLModel, table=True):
+    """One run of raw-event retention that removed events: a rollup rebuild after it would
+    count only what is left, so `signpost analytics rebuild` checks here first."""
+
+    __tablename__ = "retention_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ran_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    cutoff: datetime = Field(sa_type=UTCDateTime)
+    events_deleted: int
+    partitions_dropped: int

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,16 +19,6 @@ from tests.databases import create_postgres_database, drop_postgres_database
 from tests.factories import make_app, make_published_guide
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def uuid7(milliseconds: int, counter: int) -> uuid.UUID:
-    """A UUIDv7 from a time and a counter (the SDK makes them from time and randomness)."""
-    value = (milliseconds & (2**48 - 1)) << 80
-    value |= 0x7 << 76
-    value |= (counter >> 62 & 0xFFF) << 64
-    value |= 0b10 << 62
-    value |= counter & (2**62 - 1)
-    return uuid.UUID(int=value)
 
 
 @contextmanager
@@ -73,6 +62,15 @@ def free_port() -> int:
 @contextmanager
 def running_server(url: str, data_dir: Path, **settings: str) -> Iterator[str]:
     """`signpost serve` (uvicorn, one process) on a free loopback port; yields its URL."""
+    with server_process(url, data_dir, **settings) as (base, _process):
+        yield base
+
+
+@contextmanager
+def server_process(
+    url: str, data_dir: Path, **settings: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `running_server`, yielding the server's process too."""
     port = free_port()
     env = {
         **os.environ,
@@ -101,7 +99,7 @@ def running_server(url: str, data_dir: Path, **settings: str) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((data_dir / "server.log").read_text()) from None
                 time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)

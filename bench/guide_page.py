@@ -35,8 +35,9 @@ from analytics.guide_page import guide_page
 from analytics.models import Event, GuideDaily, StepDuration
 from analytics.rollups import RollupDelta, apply
 from analytics.store import Period
-from bench.common import fresh_database, seed, uuid7
+from bench.common import fresh_database, seed
 from server.db import Database
+from tests.factories import uuid7
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 GUIDES = 20

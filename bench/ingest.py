@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import fresh_database, running_server, seed, uuid7
+from bench.common import fresh_database, running_server, seed
+from tests.factories import uuid7
 
 BATCH = 50
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

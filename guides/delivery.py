@@ -31,8 +31,11 @@ TraitValue = str | int | float | bool | None
 
 
 class Sessions(Protocol):
-    """How domain code asks the server for database sessions (server.db.Database)."""
+    """How domain code asks the server for database sessions (server.db.Database), and for
+    its quick reader where it has one (SQLite)."""
 
+    @property
+    def quick(self) -> store.Rows | None: ...
     def read(self) -> AbstractContextManager[Session]: ...
     def write(self) -> AbstractContextManager[Session]: ...
 
@@ -122,9 +125,13 @@ class DeliveryCache:
         self._sets: dict[int, DeliverySet] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, app_id: int, stamp: int) -> DeliverySet:
+    def current(self, app_id: int, stamp: int) -> DeliverySet | None:
+        """The app's published guides if the cache holds those of this publish stamp."""
         current = self._sets.get(app_id)
-        if current is not None and current.stamp == stamp:
+        return current if current is not None and current.stamp == stamp else None
+
+    def get(self, session: Session, app_id: int, stamp: int) -> DeliverySet:
+        if current := self.current(app_id, stamp):
             return current
         with self._lock:
             current = self._sets.get(app_id)
@@ -151,11 +158,12 @@ def start_session(
     if answer is not None:
         return answer
     with sessions.write() as session:
-        row = _app_row(session, request, origin)
+        rows = store.SessionRows(session)
+        row = _app_row(rows, request, origin)
         user = remember_user(session=session, app_id=row.id, request=request)
         assert user.id is not None
         delivery = cache.get(session, row.id, row.publish_stamp)
-        states = store.guide_state_rows(session, user.id)
+        states = store.guide_state_rows(rows, user.id)
     return _answer(request, delivery, row.theme, user.traits, user.is_anonymous, states)
 
 
@@ -163,18 +171,35 @@ def returning_user_session(
     *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
 ) -> dict[str, Any] | None:
     """The answer for a known user whose traits did not change: reads only, so the server may
-    run it without a worker thread. None when the user must be stored first."""
+    run it without a worker thread. None when the user must be stored first, or (through the
+    quick reader) when the app's published guides must be loaded first."""
+    if sessions.quick is not None:
+        return _returning_user(sessions.quick, None, cache, request, origin)
     with sessions.read() as session:
-        row = _app_row(session, request, origin)
-        if row.user_id is None or _traits_change(row.traits, request.traits):
+        return _returning_user(store.SessionRows(session), session, cache, request, origin)
+
+
+def _returning_user(
+    rows: store.Rows,
+    session: Session | None,
+    cache: DeliveryCache,
+    request: SessionRequest,
+    origin: str | None,
+) -> dict[str, Any] | None:
+    row = _app_row(rows, request, origin)
+    if row.user_id is None or _traits_change(row.traits, request.traits):
+        return None
+    delivery = cache.current(row.id, row.publish_stamp)
+    if delivery is None:
+        if session is None:
             return None
         delivery = cache.get(session, row.id, row.publish_stamp)
-        states = store.guide_state_rows(session, row.user_id)
+    states = store.guide_state_rows(rows, row.user_id)
     return _answer(request, delivery, row.theme, row.traits, row.is_anonymous, states)
 
 
-def _app_row(session: Session, request: SessionRequest, origin: str | None) -> Row[Any]:
-    row = store.app_and_user(session, request.app_key, request.external_id)
+def _app_row(rows: store.Rows, request: SessionRequest, origin: str | None) -> Any:
+    row = store.app_and_user(rows, request.app_key, request.external_id)
     if row is None:
         raise UnknownAppKey(UNKNOWN_KEY_MESSAGE)
     check_allowed(row.allowed_origins, origin)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import Row, and_, bindparam, func
+from sqlalchemy import Select, and_, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -100,15 +101,30 @@ _STATES_OF_USER = select(  # type: ignore[call-overload]
 ).where(col(GuideState.end_user_id) == bindparam("end_user_id"))
 
 
-def app_and_user(session: Session, public_key: str, external_id: str) -> Row[Any] | None:
+class Rows(Protocol):
+    """Runs a select with plain parameters: a session (`SessionRows`), or the server's quick
+    reader for the hottest path (`server.db.QuickReader`)."""
+
+    def rows(self, statement: Select[Any], parameters: dict[str, str | int]) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class SessionRows:
+    session: Session
+
+    def rows(self, statement: Select[Any], parameters: dict[str, str | int]) -> Sequence[Any]:
+        return self.session.connection().execute(statement, parameters).all()
+
+
+def app_and_user(rows: Rows, public_key: str, external_id: str) -> Any | None:
     """The app with this key and, if known, its end user: one query, plain columns."""
-    parameters = {"public_key": public_key, "external_id": external_id}
-    return session.connection().execute(_APP_AND_USER, parameters).first()
+    found = rows.rows(_APP_AND_USER, {"public_key": public_key, "external_id": external_id})
+    return found[0] if found else None
 
 
-def guide_state_rows(session: Session, end_user_id: int) -> Sequence[Row[Any]]:
+def guide_state_rows(rows: Rows, end_user_id: int) -> Sequence[Any]:
     """(guide_id, seen, current_step, completed, dismissed) of each guide the user met."""
-    return session.connection().execute(_STATES_OF_USER, {"end_user_id": end_user_id}).all()
+    return rows.rows(_STATES_OF_USER, {"end_user_id": end_user_id})
 
 
 def guide_states(session: Session, end_user_id: int) -> Sequence[GuideState]:

@@ -21,6 +21,7 @@ from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
 from server.group_commit import GroupCommitter
+from server.maintenance import MaintenanceThread
 from server.migrations import upgrade_to_head
 from server.ratelimit import RateLimiter
 from server.settings import Settings
@@ -71,10 +72,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             committer=GroupCommitter(db),
         )
         state.committer.start()
+        maintenance = MaintenanceThread(
+            db,
+            retention_days=settings.raw_event_retention_days,
+            interval=settings.maintenance_interval_seconds,
+        )
+        maintenance.start()
         logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
         try:
             yield {"signpost": state}
         finally:
+            maintenance.stop()
             state.committer.stop()
             db.dispose()
 

@@ -1,5 +1,5 @@
 """The `signpost` command: serve, demo, migrate, backup, restore, create-admin, apps, guides,
-analytics."""
+analytics, events."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from analytics.retention import prune_raw_events, pruned_before
 from analytics.rollups import rebuild_rollups
 from guides import App, SignpostError, create_app
 from guides import store as guide_store
@@ -140,7 +142,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild.set_defaults(handler=_analytics_rebuild)
     rebuild.add_argument("--app", help="app name, public key or id (default: every app)")
+    rebuild.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even though retention removed old raw events (their counts are lost)",
+    )
     rebuild.add_argument("--data-dir", type=Path)
+    events = commands.add_parser("events", help="Raw events.").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    prune = events.add_parser(
+        "prune",
+        help="Remove raw events older than a number of days now (the server does it hourly "
+        "when raw_event_retention_days is set). Rollups keep their counts.",
+    )
+    prune.set_defaults(handler=_events_prune)
+    prune.add_argument(
+        "--days", type=int, help="keep this many days (default: raw_event_retention_days)"
+    )
+    prune.add_argument("--data-dir", type=Path)
     return parser
 
 
@@ -340,6 +360,14 @@ def _guides_export(args: argparse.Namespace, settings: Settings) -> int:
 def _analytics_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     try:
+        with database.read() as session:
+            cutoff = pruned_before(session)
+        if cutoff and not args.force:
+            raise CliError(
+                f"retention removed raw events that occurred before {cutoff:%Y-%m-%d %H:%M} UTC;"
+                " a rebuild would count only the events left and lose the older counts."
+                " Add --force to rebuild anyway."
+            )
         with database.write() as session:
             apps = [_find_app(session, args.app)] if args.app else guide_store.all_apps(session)
             for app in apps:
@@ -348,6 +376,23 @@ def _analytics_rebuild(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{app.name}: rollups rebuilt from {count} events")
     finally:
         database.dispose()
+    return 0
+
+
+def _events_prune(args: argparse.Namespace, settings: Settings) -> int:
+    days = args.days or settings.raw_event_retention_days
+    if not days or days < 1:
+        raise CliError("say how many days to keep: --days N, or set raw_event_retention_days")
+    database = _database(settings)
+    try:
+        result = prune_raw_events(database.write, retention_days=days, now=datetime.now(UTC))
+    finally:
+        database.dispose()
+    dropped = ", ".join(result.partitions_dropped) or "none"
+    print(
+        f"Removed {result.events_deleted} raw events that occurred before"
+        f" {result.cutoff:%Y-%m-%d %H:%M} UTC; partitions dropped: {dropped}."
+    )
     return 0
 
 

@@ -8,13 +8,16 @@ this machine); taking the write lock up front makes them wait their turn instead
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -41,6 +44,8 @@ class Database:
         # SQLite allows one writer at a time; queue writers of this process here rather
         # than in SQLite's busy loop. Other processes are held off by BEGIN IMMEDIATE.
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        self.quick = QuickReader(url, busy_timeout_ms) if self.is_sqlite and not in_memory else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -63,7 +68,75 @@ class Database:
                 raise
 
     def dispose(self) -> None:
+        if self.quick:
+            self.quick.close()
         self.engine.dispose()
+
+
+class QuickReader:
+    """Reads for the hottest path (a returning user's session) on SQLite, without the ORM
+    session, the pool and the transaction around them, which cost several times the
+    queries themselves (bench/delivery.py).
+
+    Each thread gets its own read-only sqlite3 connection in autocommit mode: every statement
+    reads the latest committed data (WAL) and holds no transaction open between requests.
+    Statements are SQLAlchemy selects with plain (str or int) parameters, compiled once;
+    their results go through the columns' own result processors (JSON, booleans, UTC
+    datetimes), so rows look as they do through SQLAlchemy."""
+
+    def __init__(self, url: str, busy_timeout_ms: int) -> None:
+        self._path = make_url(url).database or ""
+        self._busy_timeout_ms = int(busy_timeout_ms)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._dialect = sqlite.dialect(paramstyle="named")
+        self._compiled: dict[int, tuple[Select[Any], str, Callable[[tuple[Any, ...]], Any]]] = {}
+
+    def rows(self, statement: Select[Any], parameters: dict[str, str | int]) -> list[Any]:
+        sql, make_row = self._compile(statement)
+        cursor = self._connection().execute(sql, parameters)
+        return [make_row(values) for values in cursor.fetchall()]
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+            connection.execute("PRAGMA query_only=ON")
+            self._local.connection = connection
+            with self._lock:
+                self._opened.append(connection)
+        return connection
+
+    def _compile(self, statement: Select[Any]) -> tuple[str, Callable[[tuple[Any, ...]], Any]]:
+        found = self._compiled.get(id(statement))
+        if found is None or found[0] is not statement:
+            columns = list(statement.selected_columns)
+            processors = [
+                column.type.dialect_impl(self._dialect).result_processor(self._dialect, None)
+                for column in columns
+            ]
+            names = [str(column.key) for column in columns]
+            row_type = namedtuple("QuickRow", names)  # type: ignore[misc]
+
+            def make_row(values: tuple[Any, ...]) -> Any:
+                return row_type(
+                    *(
+                        process(value) if process and value is not None else value
+                        for process, value in zip(processors, values, strict=True)
+                    )
+                )
+
+            found = (statement, str(statement.compile(dialect=self._dialect)), make_row)
+            self._compiled[id(statement)] = found
+        return found[1], found[2]
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:

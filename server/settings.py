@@ -105,6 +105,20 @@ class Settings(BaseSettings):
         description="Events an app key may send at once above its rate (the token bucket's "
         "size), e.g. after an outage when every browser flushes its queue.",
     )
+    raw_event_retention_days: int | None = Field(
+        None,
+        ge=1,
+        le=36500,
+        description="Days raw events are kept; older ones are removed by the hourly maintenance "
+        "job (on PostgreSQL a month's partition at a time, once all of it is older). Analytics "
+        "read rollups and keep their counts. Unset keeps raw events forever.",
+    )
+    maintenance_interval_seconds: float = Field(
+        3600,
+        gt=0,
+        description="How often each server process runs maintenance: PostgreSQL partitions for "
+        "the months ahead, and raw-event retention.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -82,6 +82,16 @@ def event(type: str = "guide_shown", guide: Guide | None = None, **fields: Any) 
     return body | fields
 
 
+def uuid7(milliseconds: int, counter: int = 0) -> uuid.UUID:
+    """A UUIDv7 from a time and a counter (the SDK makes them from time and randomness)."""
+    value = (milliseconds & (2**48 - 1)) << 80
+    value |= 0x7 << 76
+    value |= (counter >> 62 & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= counter & (2**62 - 1)
+    return uuid.UUID(int=value)
+
+
 def session_body(app: App, **overrides: Any) -> dict[str, Any]:
     """A `POST /sdk/v1/session` body as the SDK sends it for an anonymous visitor."""
     return {

@@ -733,7 +733,8 @@ class TestRateLimit:
 
     @pytest.fixture
     def limited(self, settings: Settings) -> Iterator[TestClient]:
-        strict = settings.model_copy(update={"ingest_rate_per_second": 1, "ingest_burst": 10})
+        # A slow refill (one event per 100 s), so a loaded machine's pauses refill nothing.
+        strict = settings.model_copy(update={"ingest_rate_per_second": 0.01, "ingest_burst": 10})
         with TestClient(create_app(strict)) as client:
             yield client
 
@@ -753,7 +754,7 @@ class TestRateLimit:
             "code": "rate_limited",
             "status": 429,
         }
-        assert response.headers["retry-after"] == "5"
+        assert response.headers["retry-after"] == "500"  # 5 events at 0.01 per second
         assert response.headers["access-control-expose-headers"] == "Retry-After"
         assert event_count(db) == 1  # the first batch held one event id ten times
 

@@ -46,6 +46,8 @@ class TestLoadSettings:
             "authoring_token_minutes": 30,
             "ingest_rate_per_second": 1000,
             "ingest_burst": 20000,
+            "raw_event_retention_days": None,
+            "maintenance_interval_seconds": 3600,
         }
         assert settings.is_sqlite
 
@@ -68,6 +70,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_AUTHORING_TOKEN_MINUTES", "5")
         monkeypatch.setenv("SIGNPOST_INGEST_RATE_PER_SECOND", "2.5")
         monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
+        monkeypatch.setenv("SIGNPOST_RAW_EVENT_RETENTION_DAYS", "400")
+        monkeypatch.setenv("SIGNPOST_MAINTENANCE_INTERVAL_SECONDS", "60")
 
         settings = load_settings()
 
@@ -92,6 +96,8 @@ class TestLoadSettings:
             "authoring_token_minutes": 5,
             "ingest_rate_per_second": 2.5,
             "ingest_burst": 50,
+            "raw_event_retention_days": 400,
+            "maintenance_interval_seconds": 60,
         }
         assert not settings.is_sqlite
 

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from server.db import Database
+from server.migrations import include_name
 from server.models import import_all_models
 
 import_all_models()
@@ -22,6 +23,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=database.is_sqlite,
                 compare_type=True,
+                include_name=include_name,
             )
             with context.begin_transaction():
                 context.run_migrations()
