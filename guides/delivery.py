@@ -18,6 +18,7 @@ from sqlalchemy import Row
 from sqlmodel import Session
 
 from guides import store
+from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.errors import UnknownAppKey
@@ -156,7 +157,7 @@ def start_session(
         assert user.id is not None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(session, user.id)
-    return _answer(request, delivery, row.theme, user.traits, user.is_anonymous, states)
+    return _answer(request, delivery, row, user.traits, user.is_anonymous, states)
 
 
 def returning_user_session(
@@ -170,7 +171,7 @@ def returning_user_session(
             return None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(session, row.user_id)
-    return _answer(request, delivery, row.theme, row.traits, row.is_anonymous, states)
+    return _answer(request, delivery, row, row.traits, row.is_anonymous, states)
 
 
 def _app_row(session: Session, request: SessionRequest, origin: str | None) -> Row[Any]:
@@ -184,7 +185,7 @@ def _app_row(session: Session, request: SessionRequest, origin: str | None) -> R
 def _answer(
     request: SessionRequest,
     delivery: DeliverySet,
-    theme: dict[str, Any],
+    app: Row[Any],
     traits: dict[str, Any],
     anonymous: bool,
     states: Sequence[Row[Any]],
@@ -192,7 +193,8 @@ def _answer(
     return {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
-        "theme": theme_for(theme),
+        "theme": theme_for(app.theme),
+        "struggle": StruggleSettings.of(app.struggle).for_sdk(),
         "guides": [
             g.localized(request.locale)
             for g in delivery.guides
