@@ -15,8 +15,12 @@ from sqlmodel import select
 
 from analytics import Event, friction_report
 from analytics.store import Period
+from e2e.conftest import RunningServer
+from e2e.test_admin_journey import shoot
 from guides import App, publish_guide, save_guide
+from server import accounts
 from server.db import Database
+from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_WORKSPACE
 from tests.factories import guide_document
 
 SECRET_TYPED = "ACME-SECRET-4242"
@@ -100,7 +104,7 @@ def eventually(check: Callable[[], Any], timeout: float = 20) -> Any:
 
 
 def test_scripted_users_put_the_three_planted_problems_at_the_top_of_the_friction_report(
-    browser: Browser, db: Database, host_app: App, host_pages: str
+    browser: Browser, db: Database, host_app: App, host_pages: str, server: RunningServer
 ) -> None:
     plant_tour(db, host_app)
     for number in range(3):
@@ -137,3 +141,33 @@ def test_scripted_users_put_the_three_planted_problems_at_the_top_of_the_frictio
     with db.read() as session:
         stored = session.exec(select(Event).where(Event.app_id == host_app.id)).all()
     assert SECRET_TYPED not in json.dumps([e.properties for e in stored] + [e.url for e in stored])
+
+    # What the customer-success team sees, and where "Create a guide here" takes them.
+    with db.write() as session:
+        workspace = accounts.ensure_workspace(session=session, name=DEMO_WORKSPACE)
+        assert workspace.id is not None and host_app.id is not None
+        accounts.add_app_to_workspace(
+            session=session, app_id=host_app.id, workspace_id=workspace.id
+        )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        admin = context.new_page()
+        admin.goto(f"{server.url}/admin/login")
+        admin.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+        admin.get_by_label("Password").fill(DEMO_ADMIN_PASSWORD)
+        admin.get_by_role("button", name="Log in").click()
+        admin.goto(f"{server.url}/admin/apps/{host_app.id}/friction/")
+        rows = admin.locator("table.friction tbody tr")
+        expect(rows).to_have_count(4)
+        expect(rows.nth(3)).to_contain_text("#logo")
+        top_three = " ".join(rows.nth(i).inner_text() for i in range(3))
+        for text in ("Download invoice", "#seats", "#signup-form", "Stalls on a step"):
+            assert text in top_three
+        shoot(admin, "friction-report")
+        download = rows.filter(has_text="Download invoice")
+        download.get_by_role("link", name="Create a guide here").click()
+        expect(admin.get_by_label("Target element (CSS selector)")).to_have_value("#download")
+        expect(admin.get_by_label("Name", exact=True)).to_have_value("Help with Download invoice")
+        shoot(admin, "friction-create-guide")
+    finally:
+        context.close()

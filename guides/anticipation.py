@@ -8,6 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session
+
+from guides.errors import AppNotFound, InvalidPayload, fields_from_pydantic
+from guides.models import App
 
 
 class StruggleSignal(StrEnum):
@@ -50,4 +54,22 @@ class StruggleSettings(BaseModel):
         }
 
 
-__all__ = ["DEFAULT_STALL_SECONDS", "StruggleSettings", "StruggleSignal"]
+def update_struggle(*, session: Session, app_id: int, settings: dict[str, Any]) -> App:
+    """Set an app's struggle detection; `InvalidPayload` names each wrong field."""
+    app = session.get(App, app_id)
+    if app is None:
+        raise AppNotFound(f"no app with id {app_id}")
+    try:
+        checked = StruggleSettings.model_validate(settings)
+    except ValidationError as exc:
+        raise InvalidPayload(
+            "invalid struggle settings",
+            fields=fields_from_pydantic(exc.errors(), prefix="struggle"),
+        ) from None
+    app.struggle = checked.model_dump(mode="json")
+    session.add(app)
+    session.flush()
+    return app
+
+
+__all__ = ["DEFAULT_STALL_SECONDS", "StruggleSettings", "StruggleSignal", "update_struggle"]

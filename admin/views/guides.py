@@ -121,11 +121,20 @@ def text_of(request: Request, name: str) -> str:
 
 
 def new_page(request: Request) -> Response:
+    """The editor for a new guide; `page`, `selector` and `name` prefill it (the friction
+    report's "Create a guide here")."""
     admin = current_admin(request)
-    kind = request.query_params.get("kind", "walkthrough")
+    params = request.query_params
+    kind = params.get("kind", "walkthrough")
     with db_of(request).read() as session:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
-    return _editor(request, app, None, blank_form(kind if kind in kinds() else "walkthrough"))
+    form = blank_form(kind if kind in kinds() else "walkthrough")
+    page = params.get("page", "").strip()[:2048]
+    if page.startswith("/"):
+        form.values["pages_include"] = page
+    form.values["name"] = params.get("name", "").strip()[:200]
+    form.steps[0]["selector"] = params.get("selector", "").strip()[:1000]
+    return _editor(request, app, None, form)
 
 
 def create(request: Request) -> Response:
