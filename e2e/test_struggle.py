@@ -89,7 +89,10 @@ def scripted_user(page: Page, host_pages: str, app: App, *, wanders: bool = Fals
     page.locator("#vat").fill(SECRET_TYPED + "0")
     # Leaving: the abandoned form is written ahead at pagehide and sent by the next page.
     page.goto(f"{host_pages}/basic?key={app.public_key}")
-    page.wait_for_load_state("networkidle")
+    # Every event written ahead has been acknowledged: the queue's keys are gone.
+    page.wait_for_function(
+        "Object.keys(localStorage).every((key) => !key.startsWith('signpost:queue:'))"
+    )
 
 
 def eventually(check: Callable[[], Any], timeout: float = 20) -> Any:
@@ -131,7 +134,9 @@ def test_scripted_users_put_the_three_planted_problems_at_the_top_of_the_frictio
         ("/friction", "#seats"),
         ("/friction", "#signup-form"),
     }
-    assert [row.users for row in report.rows] == [3, 3, 3, 1]
+    assert [row.users for row in report.rows] == [3, 3, 3, 1], [
+        (r.selector, r.users, r.signals) for r in report.rows
+    ]
     # Each user's 4 clicks: one rage click and one dead click, each carrying the 4.
     assert top[("/friction", "#download")].signals == {"rage_click": 3, "dead_click": 3}
     assert top[("/friction", "#download")].count == 3 * (4 + 4)

@@ -186,3 +186,58 @@ class TestStruggleSwitch:
         assert (
             'id="struggle-stall_seconds-error"' in response.text or "greater than" in response.text
         )
+
+
+class TestStruggleTriggerInTheEditor:
+    def test_an_editor_saves_a_guide_that_starts_when_users_rage_click_export(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        from guides import store
+        from tests.test_admin_access import GUIDE_FORM
+
+        csrf = sign_in(client, "owner@example.com")
+        response = post(
+            client,
+            f"/admin/apps/{app.id}/guides/new",
+            csrf,
+            **{
+                **GUIDE_FORM,
+                "trigger_type": "struggle",
+                "trigger_signal": "rage_click",
+                "trigger_selector": "#export",
+                "trigger_cooldown_seconds": "600",
+            },
+        )
+
+        assert response.status_code == 303
+        with db.read() as session:
+            guide = store.guide_by_slug(session, app.id or 0, GUIDE_FORM["slug"])
+        assert guide is not None
+        assert guide.trigger == {
+            "type": "struggle",
+            "delay_ms": 0,
+            "signal": "rage_click",
+            "selector": "#export",
+            "cooldown_seconds": 600,
+        }
+        editor = client.get(f"/admin/guides/{guide.id}/edit")
+        assert editor.context["form"].values["trigger_signal"] == "rage_click"  # type: ignore[attr-defined]
+        assert 'value="#export"' in editor.text
+
+    def test_a_struggle_trigger_without_a_signal_is_refused_next_to_the_field(
+        self, client: TestClient, app: App
+    ) -> None:
+        from tests.test_admin_access import GUIDE_FORM
+
+        csrf = sign_in(client, "owner@example.com")
+        response = post(
+            client,
+            f"/admin/apps/{app.id}/guides/new",
+            csrf,
+            **{**GUIDE_FORM, "trigger_type": "struggle", "trigger_step": "2"},
+        )
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {  # type: ignore[attr-defined]
+            "trigger_type": "a struggle trigger needs a signal"
+        }

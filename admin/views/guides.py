@@ -35,7 +35,16 @@ from server.sessions import SignedIn
 FREQUENCIES = ["once", "until_completed", "every_session"]
 PLACEMENTS = ["auto", "top", "bottom", "left", "right"]
 MISSING_TARGET = ["skip", "center"]
-TRIGGERS = ["page_load", "manual"]
+TRIGGERS = ["page_load", "manual", "struggle"]
+STRUGGLE_SIGNALS = {
+    "rage_click": "rage-clicks",
+    "dead_click": "clicks something that does nothing",
+    "error_click": "hits an error after a click",
+    "form_abandoned": "abandons a form",
+    "u_turn": "turns back from a page",
+    "step_stall": "stalls on a guide step",
+    "guide_restart": "keeps restarting a guide",
+}
 
 
 def guide_of_workspace(session: Session, admin: SignedIn, guide_id: int) -> tuple[Guide, App]:
@@ -109,6 +118,7 @@ def _editor(
             "placements": PLACEMENTS,
             "missing_targets": MISSING_TARGET,
             "triggers": TRIGGERS,
+            "struggle_signals": STRUGGLE_SIGNALS,
             "previews": previews,
         },
         status_code=status_code,

@@ -75,7 +75,7 @@ function watchStruggle({ config, scope, fail, load, core, add }) {
     if (started || scope.disposed || !session || !session.struggle || !session.struggle.enabled) return;
     started = true;
     load('struggle')
-      .then((chunk) => scope.disposed || chunk.startStruggle({ core, scope, add, fail, api_host: config.api_host }))
+      .then((chunk) => scope.disposed || chunk.startStruggle({ core, scope, add, fail, load, config }))
       .catch(fail);
   };
   const idle = () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scope } from '../src/scope.js';
 import { rageTracker } from '../src/struggle/rage_click.js';
+import { answers } from '../src/struggle/triggers.js';
 import { createReporter, MERGE_MS } from '../src/struggle/watch.js';
 import { visit, U_TURN_MS } from '../src/struggle/u_turn.js';
 
@@ -87,4 +88,31 @@ test('coming back after a long look, or a reload, is no U-turn', () => {
   result = visit(result.trail, 'https://a.example/item', 1000);
   assert.equal(visit(result.trail, 'https://a.example/list', 1000 + U_TURN_MS + 1).turned, null);
   assert.equal(visit(result.trail, 'https://a.example/item?again', 2000).turned, null);
+});
+
+const signal = (name, extra = {}) => ({ signal: name, count: 1, role: '', text: '', selector: '', url: 'https://a.example/', guide_id: null, guide_version: null, step_index: null, ...extra });
+
+test('a struggle trigger answers its own signal only', () => {
+  const guide = { id: 1, trigger: { type: 'struggle', signal: 'rage_click' } };
+  assert.equal(answers(guide, signal('rage_click'), null, () => null), true);
+  assert.equal(answers(guide, signal('dead_click'), null, () => null), false);
+  assert.equal(answers({ id: 2, trigger: { type: 'page_load' } }, signal('rage_click'), null, () => null), false);
+});
+
+test('a trigger on an element needs the signal to be inside it', () => {
+  const guide = { id: 1, trigger: { type: 'struggle', signal: 'rage_click', selector: '#export' } };
+  const inside = { closest: (selector) => (selector === '#export' ? {} : null) };
+  const elsewhere = { closest: () => null };
+  assert.equal(answers(guide, signal('rage_click'), inside, () => null), true);
+  assert.equal(answers(guide, signal('rage_click'), elsewhere, () => null), false);
+  assert.equal(answers(guide, signal('rage_click'), null, () => null), false);
+});
+
+test('a stall trigger names the guide and step the user stalls on', () => {
+  const tour = { id: 7, slug: 'welcome-tour' };
+  const help = { id: 8, trigger: { type: 'struggle', signal: 'step_stall', guide: 'welcome-tour', step_index: 1 } };
+  const byId = (id) => (id === 7 ? tour : null);
+  assert.equal(answers(help, signal('step_stall', { guide_id: 7, step_index: 1 }), null, byId), true);
+  assert.equal(answers(help, signal('step_stall', { guide_id: 7, step_index: 0 }), null, byId), false);
+  assert.equal(answers(help, signal('step_stall', { guide_id: 9, step_index: 1 }), null, byId), false);
 });

@@ -54,7 +54,8 @@ export const MAX_EVENTS = 100;
  * @param {Object} options
  * @param {Scope} options.scope
  * @param {(signal: Signal) => void} options.record queue a `struggle_detected` event
- * @param {(signal: Signal) => void} options.announce tell triggers and the host page
+ * @param {(signal: Signal, element: Element | null | undefined) => void} options.announce tell
+ *   triggers and the host page
  * @param {() => number} [options.now]
  */
 export function createReporter({ scope, record, announce, now = Date.now }) {
@@ -95,7 +96,7 @@ export function createReporter({ scope, record, announce, now = Date.now }) {
       guide_version: guide ? guide.version : null,
       step_index: found.step_index == null ? null : found.step_index,
     };
-    if (found.announce !== false) announce(signal);
+    if (found.announce !== false) announce(signal, found.element);
     if (found.record === false) return;
     const key = [name, signal.url.split(/[?#]/)[0], signal.selector, signal.guide_id, signal.step_index].join('\n');
     const open = windows.get(key);
