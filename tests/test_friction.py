@@ -222,3 +222,59 @@ def test_every_signal_has_a_detector_a_registry_entry_and_a_docs_section() -> No
         assert f"\n### {signal.value}\n" in docs, signal
     listed = {line.split(":")[0].strip() for line in registry.splitlines() if line.startswith("  ")}
     assert listed == {signal.value for signal in StruggleSignal}
+
+
+class TestTargetingHealth:
+    def test_a_step_whose_target_broke_this_week_is_flagged_and_on_the_overview(
+        self, db: Database, app: App, client: TestClient
+    ) -> None:
+        from datetime import timedelta
+
+        from analytics.targeting_health import broken_targets, targeting_health
+        from server import accounts
+        from tests.admin_client import sign_in
+        from tests.factories import make_admin
+
+        with db.write() as session:
+            tour = make_published_guide(session, app, "tour", steps=2)
+            make_admin(session)
+            workspace = accounts.ensure_workspace(session=session, name="Acme team")
+            accounts.add_app_to_workspace(
+                session=session, app_id=app.id or 0, workspace_id=workspace.id or 0
+            )
+        today = datetime.now(UTC).date()
+        week_ago = today - timedelta(days=8)
+
+        def at(day: date, type: str, step: int) -> dict[str, Any]:
+            moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC).isoformat()
+            return event(type, tour, step_index=step, timestamp=moment)
+
+        before = [at(week_ago, "step_shown", 1) for _ in range(4)]
+        now = [at(today, "step_shown", 1)] + [at(today, "target_missing", 1) for _ in range(3)]
+        now += [at(today, "step_shown", 0) for _ in range(4)]
+        for events in (before, now):
+            with db.write() as session:
+                record_events(
+                    session=session,
+                    app=app,
+                    batch=EventBatch.model_validate(
+                        {"app_key": app.public_key, "anonymous_id": "u1", "events": events}
+                    ),
+                )
+        with db.read() as session:
+            health = targeting_health(session=session, app_id=app.id or 0)
+            broken = broken_targets(session=session, app_id=app.id or 0)
+
+        assert [(s.step_index, s.attempts, s.missing, s.broken) for s in health] == [
+            (1, 4, 3, True),
+            (0, 4, 0, False),
+        ]
+        assert (health[0].share, health[0].previous_share) == (0.75, 0.0)
+        assert [(s.guide_name, s.step_index) for s in broken] == [("Tour", 1)]
+        sign_in(client, "owner@example.com")
+        overview = client.get(f"/admin/apps/{app.id}")
+        assert overview.context["broken_targets"] == broken  # type: ignore[attr-defined]
+        assert "Targets broke this week" in overview.text
+        assert (
+            "step 2: target missing 75% of the time (3 of 4), 0% the week before" in overview.text
+        )

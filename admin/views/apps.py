@@ -12,6 +12,7 @@ from admin.forms import errors_by_field
 from admin.guard import current_admin
 from admin.templating import render
 from admin.views.common import audit, db_of, redirect_to, state_of, text
+from analytics.targeting_health import broken_targets
 from guides import store
 from guides.anticipation import StruggleSettings, StruggleSignal, update_struggle
 from guides.apps import (
@@ -181,6 +182,7 @@ def detail(request: Request) -> Response:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
         guides = store.guides_of_app(session, app.id or 0)
         secrets = store.active_app_secrets(session, app.id or 0)
+        broken = broken_targets(session=session, app_id=app.id or 0)
     return render(
         request,
         "apps/detail.html",
@@ -188,6 +190,7 @@ def detail(request: Request) -> Response:
             "app": app,
             "guides": guides,
             "secrets": secrets,
+            "broken_targets": broken,
             "snippet": snippet(request, app),
             "done": request.query_params.get("done", ""),
         },

@@ -17,6 +17,7 @@ from analytics import FrictionRow, friction_report
 from analytics.friction import GROUPINGS
 from analytics.models import StruggleSignal
 from analytics.store import Period
+from analytics.targeting_health import targeting_health
 from guides import App, store
 from server import accounts
 
@@ -67,6 +68,7 @@ def report(request: Request) -> Response:
             by=by,
             signal=signal or None,
         )
+        health = targeting_health(session=session, app_id=app.id or 0)
     return render(
         request,
         "friction/report.html",
@@ -80,6 +82,7 @@ def report(request: Request) -> Response:
             "groupings": GROUPING_LABELS,
             "signal": signal,
             "signal_labels": SIGNAL_LABELS,
+            "health": health,
             "rows": [(row, create_guide_link(request, app.id or 0, row)) for row in result.rows],
         },
     )
