@@ -65,6 +65,7 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "pages_exclude": "",
             "audience_match": "all",
             "audience": "",
+            "audience_history": "",
             "picker_url": "",
         },
         steps=[blank_step()],
@@ -99,6 +100,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "pages_exclude": rules_to_text(plain["pages"]["exclude"]),
             "audience_match": plain["audience"]["match"],
             "audience": conditions_to_text(plain["audience"]["conditions"]),
+            "audience_history": history_to_text(plain["audience"].get("history", [])),
             "picker_url": "",
         },
         steps=[
@@ -179,6 +181,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
         "audience": {
             "match": values["audience_match"],
             "conditions": text_to_conditions(values["audience"]),
+            "history": text_to_history(values["audience_history"]),
         },
         "steps": [
             {
@@ -222,6 +225,7 @@ def field_name(path: str) -> str:
         ("pages.include", "pages_include"),
         ("pages.exclude", "pages_exclude"),
         ("audience.match", "audience_match"),
+        ("audience.history", "audience_history"),
         ("audience", "audience"),
         ("trigger.delay_ms", "trigger_delay_ms"),
         ("trigger.signal", "trigger_signal"),
@@ -237,6 +241,23 @@ def field_name(path: str) -> str:
     if path in ("(body)", ""):
         return "(form)"
     return path.split(".")[0].split("[")[0]
+
+
+def history_to_text(history: list[dict[str, Any]]) -> str:
+    """Rules from a user's past, one JSON object a line (guides/history.py)."""
+    return "\n".join(json.dumps(rule, separators=(", ", ": ")) for rule in history)
+
+
+def text_to_history(text: str) -> Any:
+    """One JSON object a line; a line that is not JSON is passed on for validation to name."""
+    rules: list[Any] = []
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                rules.append(json.loads(line))
+            except ValueError:
+                rules.append(line.strip())
+    return rules
 
 
 def struggle_trigger_values(trigger: dict[str, Any]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.errors import UnknownAppKey
+from guides.history import UserHistory, history_matches, user_history
 from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
@@ -157,7 +158,8 @@ def start_session(
         assert user.id is not None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(session, user.id)
-    return _answer(request, delivery, row, user.traits, user.is_anonymous, states)
+        history = _history(session, row.id, user.id, delivery)
+    return _answer(request, delivery, row, user.traits, user.is_anonymous, states, history)
 
 
 def returning_user_session(
@@ -171,7 +173,8 @@ def returning_user_session(
             return None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(session, row.user_id)
-    return _answer(request, delivery, row, row.traits, row.is_anonymous, states)
+        history = _history(session, row.id, row.user_id, delivery)
+    return _answer(request, delivery, row, row.traits, row.is_anonymous, states, history)
 
 
 def _app_row(session: Session, request: SessionRequest, origin: str | None) -> Row[Any]:
@@ -189,6 +192,7 @@ def _answer(
     traits: dict[str, Any],
     anonymous: bool,
     states: Sequence[Row[Any]],
+    history: UserHistory,
 ) -> dict[str, Any]:
     return {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
@@ -198,7 +202,7 @@ def _answer(
         "guides": [
             g.localized(request.locale)
             for g in delivery.guides
-            if audience_matches(g.audience, traits)
+            if audience_matches(g.audience, traits) and history_matches(g.audience.history, history)
         ],
         "states": {
             str(state.guide_id): {
@@ -210,6 +214,12 @@ def _answer(
             for state in states
         },
     }
+
+
+def _history(session: Session, app_id: int, end_user_id: int, delivery: DeliverySet) -> UserHistory:
+    """What the app's live guides ask about the user's past; nothing is read when none asks."""
+    conditions = [c for guide in delivery.guides for c in guide.audience.history]
+    return user_history(session, app_id=app_id, end_user_id=end_user_id, conditions=conditions)
 
 
 def _traits_change(stored: dict[str, Any], sent: dict[str, Any]) -> bool:
