@@ -56,10 +56,16 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "frequency": "once",
             "trigger_type": "page_load",
             "trigger_delay_ms": "0",
+            "trigger_signal": "",
+            "trigger_selector": "",
+            "trigger_guide": "",
+            "trigger_step": "",
+            "trigger_cooldown_seconds": "",
             "pages_include": "",
             "pages_exclude": "",
             "audience_match": "all",
             "audience": "",
+            "audience_history": "",
             "picker_url": "",
         },
         steps=[blank_step()],
@@ -89,10 +95,12 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "frequency": plain["frequency"],
             "trigger_type": plain["trigger"]["type"],
             "trigger_delay_ms": str(plain["trigger"]["delay_ms"]),
+            **struggle_trigger_values(plain["trigger"]),
             "pages_include": rules_to_text(plain["pages"]["include"]),
             "pages_exclude": rules_to_text(plain["pages"]["exclude"]),
             "audience_match": plain["audience"]["match"],
             "audience": conditions_to_text(plain["audience"]["conditions"]),
+            "audience_history": history_to_text(plain["audience"].get("history", [])),
             "picker_url": "",
         },
         steps=[
@@ -164,6 +172,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
         "trigger": {
             "type": values["trigger_type"],
             "delay_ms": _number(values["trigger_delay_ms"]),
+            **(struggle_trigger(values) if values["trigger_type"] == "struggle" else {}),
         },
         "pages": {
             "include": text_to_rules(values["pages_include"]),
@@ -172,6 +181,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
         "audience": {
             "match": values["audience_match"],
             "conditions": text_to_conditions(values["audience"]),
+            "history": text_to_history(values["audience_history"]),
         },
         "steps": [
             {
@@ -215,8 +225,14 @@ def field_name(path: str) -> str:
         ("pages.include", "pages_include"),
         ("pages.exclude", "pages_exclude"),
         ("audience.match", "audience_match"),
+        ("audience.history", "audience_history"),
         ("audience", "audience"),
         ("trigger.delay_ms", "trigger_delay_ms"),
+        ("trigger.signal", "trigger_signal"),
+        ("trigger.selector", "trigger_selector"),
+        ("trigger.guide", "trigger_guide"),
+        ("trigger.step_index", "trigger_step"),
+        ("trigger.cooldown_seconds", "trigger_cooldown_seconds"),
         ("trigger.type", "trigger_type"),
         ("trigger", "trigger_type"),
     ):
@@ -225,6 +241,51 @@ def field_name(path: str) -> str:
     if path in ("(body)", ""):
         return "(form)"
     return path.split(".")[0].split("[")[0]
+
+
+def history_to_text(history: list[dict[str, Any]]) -> str:
+    """Rules from a user's past, one JSON object a line (guides/history.py)."""
+    return "\n".join(json.dumps(rule, separators=(", ", ": ")) for rule in history)
+
+
+def text_to_history(text: str) -> Any:
+    """One JSON object a line; a line that is not JSON is passed on for validation to name."""
+    rules: list[Any] = []
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                rules.append(json.loads(line))
+            except ValueError:
+                rules.append(line.strip())
+    return rules
+
+
+def struggle_trigger_values(trigger: dict[str, Any]) -> dict[str, str]:
+    """A struggle trigger's fields as the editor shows them (steps counted from 1)."""
+    step = trigger.get("step_index")
+    cooldown = trigger.get("cooldown_seconds")
+    return {
+        "trigger_signal": trigger.get("signal", ""),
+        "trigger_selector": trigger.get("selector", ""),
+        "trigger_guide": trigger.get("guide", ""),
+        "trigger_step": "" if step is None else str(step + 1),
+        "trigger_cooldown_seconds": "" if cooldown is None else str(cooldown),
+    }
+
+
+def struggle_trigger(values: dict[str, str]) -> dict[str, Any]:
+    """The struggle part of a trigger from the editor's fields; empty ones are left out."""
+    trigger: dict[str, Any] = {"signal": values["trigger_signal"] or None}
+    for key in ("selector", "guide"):
+        if values[f"trigger_{key}"].strip():
+            trigger[key] = values[f"trigger_{key}"].strip()
+    step = values["trigger_step"].strip()
+    if step:
+        trigger["step_index"] = int(step) - 1 if step.isdigit() and len(step) < 6 else step
+    cooldown = values["trigger_cooldown_seconds"].strip()
+    if cooldown:
+        trigger["cooldown_seconds"] = _number(cooldown)
+    return trigger
 
 
 def _number(value: str) -> Any:

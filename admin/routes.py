@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin.guard import action, page, public
-from admin.views import accounts, apps, audit_log, guides, lifecycle, members, picker
+from admin.views import accounts, apps, audit_log, friction, guides, lifecycle, members, picker
 from server.accounts import Role
 
 STATIC = Path(__file__).parent / "static"
@@ -64,6 +64,11 @@ guide_routes: list[BaseRoute] = [
     _post("/{guide_id:int}/preview", picker.preview, "preview"),
 ]
 
+# The friction report of one app; every member may read it.
+friction_routes: list[BaseRoute] = [
+    _get("/", friction.report, "report"),
+]
+
 member_routes: list[BaseRoute] = [
     _get("/", members.list_members, "list", Role.owner),
     _post("/invite", members.invite, "invite", Role.owner),
@@ -97,6 +102,8 @@ routes: list[BaseRoute] = [
     ),
     # Before "/apps": a Mount that matches a prefix never falls through to the next one.
     Mount("/apps/{app_id:int}/guides", routes=app_guide_routes, name="guides"),
+    Mount("/apps/{app_id:int}/friction", routes=friction_routes, name="friction"),
+    _get("/friction", friction.home, "friction_home"),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),

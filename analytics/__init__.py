@@ -1,6 +1,7 @@
 """Adoption analytics: event validation, de-duplication and ingestion, rollups, and the
 reports customer-success teams read (guide page, funnels, surveys, overview, journeys)."""
 
+from analytics.friction import FrictionReport, FrictionRow, friction_report
 from analytics.funnels import FunnelStep, step_funnel
 from analytics.guide_page import GuidePage, guide_page
 from analytics.ingest import EventBatch, IngestResult, record_events
@@ -23,6 +24,8 @@ __all__ = [
     "Event",
     "EventBatch",
     "EventType",
+    "FrictionReport",
+    "FrictionRow",
     "FunnelStep",
     "GuideAdoption",
     "GuidePage",
@@ -35,6 +38,7 @@ __all__ = [
     "Verdict",
     "adoption_overview",
     "checklist_progress",
+    "friction_report",
     "guide_page",
     "guide_summary",
     "guide_trend",

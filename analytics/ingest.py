@@ -33,6 +33,7 @@ from analytics.models import (
     Event,
     EventType,
     ExitReason,
+    StruggleSignal,
     SurveyScale,
 )
 from analytics.rollups import record_rollups
@@ -163,6 +164,31 @@ def _check_search(props: dict[str, PropertyValue]) -> None:
         raise ValueError("properties.results must be the number of results found")
 
 
+# A struggle event describes where, never what the user typed: any other key is refused.
+STRUGGLE_PROPERTIES = {"signal": str, "count": int, "role": str, "text": str, "selector": str}
+STRUGGLE_TEXT_LENGTH = 100
+MAX_STRUGGLE_COUNT = 1_000_000
+
+
+def _check_struggle(props: dict[str, PropertyValue]) -> None:
+    extra = sorted(set(props) - set(STRUGGLE_PROPERTIES))
+    if extra:
+        raise ValueError(
+            f"a struggle_detected event carries only {', '.join(STRUGGLE_PROPERTIES)}"
+            f", not {', '.join(key[:100] for key in extra[:5])}"
+        )
+    if props.get("signal") not in set(StruggleSignal):
+        raise ValueError(f"properties.signal must be one of {', '.join(StruggleSignal)}")
+    count = props.get("count", 1)
+    if not (_is_int(count) and 1 <= count <= MAX_STRUGGLE_COUNT):  # type: ignore[operator]
+        raise ValueError(f"properties.count must be a whole number from 1 to {MAX_STRUGGLE_COUNT}")
+    for key in ("role", "text", "selector"):
+        if props.get(key) is not None and not isinstance(props[key], str):
+            raise ValueError(f"properties.{key} must be text")
+    if len(str(props.get("text") or "")) > STRUGGLE_TEXT_LENGTH:
+        raise ValueError(f"properties.text is cut to {STRUGGLE_TEXT_LENGTH} characters by the SDK")
+
+
 # What each event type requires of its properties (docs/sdk-protocol.md, "Event types").
 PROPERTY_CHECKS = {
     EventType.track: _check_track,
@@ -172,6 +198,7 @@ PROPERTY_CHECKS = {
     EventType.survey_answered: _check_survey,
     EventType.checklist_item_completed: _check_checklist_item,
     EventType.resource_center_searched: _check_search,
+    EventType.struggle_detected: _check_struggle,
 }
 
 

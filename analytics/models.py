@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from guides.anticipation import StruggleSignal
 from guides.columns import BigIntId, JSONColumn, UTCDateTime, utcnow
 
 
@@ -24,10 +25,15 @@ class EventType(StrEnum):
     survey_answered = "survey_answered"
     checklist_item_completed = "checklist_item_completed"
     resource_center_searched = "resource_center_searched"
+    struggle_detected = "struggle_detected"
     track = "track"
 
 
-GUIDE_EVENT_TYPES = frozenset(EventType) - {EventType.track, EventType.resource_center_searched}
+GUIDE_EVENT_TYPES = frozenset(EventType) - {
+    EventType.track,
+    EventType.resource_center_searched,
+    EventType.struggle_detected,
+}
 STEP_EVENT_TYPES = frozenset(
     {
         EventType.step_shown,
@@ -58,6 +64,8 @@ class SurveyScale(StrEnum):
     multiple = "multiple"  # a list of option ids
     text = "text"  # free text (in properties.comment)
 
+
+__all__ = ["StruggleSignal"]  # re-exported: the event contract names it here
 
 SCALE_RANGES = {SurveyScale.nps: (0, 10), SurveyScale.csat: (1, 5), SurveyScale.ces: (1, 7)}
 
@@ -202,6 +210,57 @@ class SearchDaily(SQLModel, table=True):
     zero_results: int = 0
 
 
+NO_GUIDE = 0  # guide_id 0 in struggle rollups: a struggle outside any guide
+NO_STEP = -1  # step_index -1 in struggle rollups: not on a guide's step
+
+
+class StruggleDaily(SQLModel, table=True):
+    """Struggle per app, page, element, signal, guide step and UTC day (analytics/struggle.py).
+    `count` adds up each event's `properties.count` (clicks of a rage click, fields of an
+    abandoned form); `role` and `text` describe the element as last seen."""
+
+    __tablename__ = "struggle_daily"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    page: str = _key(max_length=200)
+    selector: str = _key(max_length=200)
+    signal: str = _key(max_length=20)
+    guide_id: int = _key()
+    step_index: int = _key()
+    occurrences: int = 0
+    count: int = 0
+    role: str = Field(default="", max_length=40)
+    text: str = Field(default="", max_length=100)
+
+
+class StruggleUserDay(SQLModel, table=True):
+    """Who struggled where on which day: distinct users and sessions (a session is a user's
+    active UTC day) of any range of days are counted from these rows."""
+
+    __tablename__ = "struggle_user_day"
+    __table_args__ = (Index("ix_struggle_user_day_app_day", "app_id", "day"),)
+
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+    day: date = _key()
+    page: str = _key(max_length=200)
+    selector: str = _key(max_length=200)
+    signal: str = _key(max_length=20)
+    guide_id: int = _key()
+    step_index: int = _key()
+    app_id: int = Field(foreign_key="app.id", ondelete="CASCADE")
+
+
+class ActiveUserDay(SQLModel, table=True):
+    """Each user's active UTC days (any event): the sessions struggle is a share of."""
+
+    __tablename__ = "active_user_day"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
 ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     GuideDaily,
     StepDuration,
@@ -210,6 +269,9 @@ ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     SurveyValueDaily,
     ChecklistItemDaily,
     SearchDaily,
+    StruggleDaily,
+    StruggleUserDay,
+    ActiveUserDay,
 )
 
 

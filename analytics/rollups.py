@@ -41,6 +41,7 @@ from analytics.models import (
     SurveyScale,
     SurveyValueDaily,
 )
+from analytics.struggle import StruggleDelta, apply_struggle
 from guides.models import Guide
 
 MAX_KEY_LENGTH = 200  # longer questions, items, option ids and queries are cut here
@@ -92,6 +93,7 @@ class RollupDelta:
     )
     # (end_user_id, FirstKey) -> earliest day seen in these events
     first: dict[tuple[int, FirstKey], date] = field(default_factory=dict)
+    struggle: StruggleDelta = field(default_factory=StruggleDelta)
 
     def add(
         self,
@@ -103,10 +105,22 @@ class RollupDelta:
         step_index: int | None,
         properties: Mapping[str, Any],
         occurred_at: datetime,
+        url: str = "",
     ) -> None:
         """Count one stored event. The caller passes only events of this app's own guides
         (or with no guide), as guide states do."""
         day = occurred_at.date()
+        self.struggle.add(
+            end_user_id=end_user_id,
+            type=type,
+            url=url,
+            guide_id=guide_id,
+            step_index=step_index,
+            properties=properties,
+            day=day,
+        )
+        if type == EventType.struggle_detected:
+            return
         if type == EventType.resource_center_searched:
             row = self.searches[(normalize_query(str(properties.get("query", ""))), day)]
             row["searches"] += 1
@@ -204,6 +218,7 @@ def record_rollups(session: Session, *, app_id: int, events: Iterable[Mapping[st
             step_index=event["step_index"],
             properties=event["properties"],
             occurred_at=event["occurred_at"],
+            url=event["url"],
         )
     apply(session, delta)
 
@@ -224,6 +239,7 @@ def apply(
             delta.count_user(key, day, +1)
     elif delta.first:
         _settle_first_seen(session, delta, all_users_new=all_users_new)
+    apply_struggle(session, delta.app_id, delta.struggle)
     app = {"app_id": delta.app_id}
     _upsert(
         session,
@@ -433,6 +449,7 @@ def rebuild_rollups(session: Session, app_id: int) -> int:
         Event.step_index,
         Event.properties,
         Event.occurred_at,
+        Event.url,
     )
     rows = session.execute(
         select_columns(*columns)
@@ -444,7 +461,7 @@ def rebuild_rollups(session: Session, app_id: int) -> int:
     count = 0
     pending = 0
     current_user = None
-    for user, type, guide_id, version, step, properties, occurred_at in rows:
+    for user, type, guide_id, version, step, properties, occurred_at, url in rows:
         if user != current_user and pending >= REBUILD_CHUNK:
             apply(session, delta, all_users_new=True)
             delta, pending = RollupDelta(app_id), 0
@@ -461,6 +478,7 @@ def rebuild_rollups(session: Session, app_id: int) -> int:
             step_index=step,
             properties=properties,
             occurred_at=occurred_at,
+            url=url,
         )
     apply(session, delta, all_users_new=True)
     return count

@@ -32,7 +32,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from analytics.guide_page import guide_page
-from analytics.models import Event, GuideDaily, StepDuration
+from analytics.models import ALL_VERSIONS, WHOLE_GUIDE, Event, GuideDaily, StepDuration
+from analytics.partitions import ensure_partitions
 from analytics.rollups import RollupDelta, apply
 from analytics.store import Period
 from bench.common import fresh_database, seed
@@ -148,15 +149,34 @@ def template(guides: list[int], seed_value: int) -> tuple[list[tuple], RollupDel
     return rows, delta
 
 
-def load(url: str, app_id: int, guides: list[int], copies: range) -> None:
+def scaled(delta: RollupDelta, times: int) -> RollupDelta:
+    """What `times` copies of the template add to the rollups: the same keys, each counter
+    multiplied (first-seen users counted, not stored, as `write_first_seen=False` does)."""
+    result = copy_module.deepcopy(delta)
+    for (_, key), day in result.first.items():
+        result.count_user(key, day, +1)
+    result.first.clear()
+    for table in (result.guides, result.questions, result.items, result.searches):
+        for counters in table.values():
+            for name in counters:
+                counters[name] *= times
+    for flat in (result.durations, result.values):
+        for key in flat:
+            flat[key] *= times
+    return result
+
+
+def load(
+    url: str,
+    app_id: int,
+    copies: range,
+    template_rows: list[tuple],
+    delta: RollupDelta,
+) -> None:
     """Insert copies of the template (copy c: users c*USERS_PER_CHUNK + 1 ...) and their
-    rollups."""
+    rollups. Copy 0 goes in from Python; the others are made from it inside the database
+    (INSERT ... SELECT with new user ids and new event ids), so a 10M load takes minutes."""
     kind = "sqlite" if url.startswith("sqlite") else "postgresql"
-    rows, delta = template(guides, 1)
-    now = datetime.now(UTC)
-    stamp = _stamp(now)
-    if kind == "sqlite":
-        rows = [(i, t, u, g, v, s, p, _stamp(o)) for i, t, u, g, v, s, p, o in rows]
     database = Database(url)
     if kind == "sqlite":
         raw = sqlite3.connect(make_url(url).database or "", isolation_level=None)
@@ -166,74 +186,129 @@ def load(url: str, app_id: int, guides: list[int], copies: range) -> None:
     else:
         raw = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
     try:
+        with database.write() as session:
+            # The maintenance job would have made each past month's partition (PostgreSQL).
+            start = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC)
+            ensure_partitions(session.connection(), start - timedelta(days=DAYS), months_ahead=14)
         for copy_number in copies:
-            first_user = copy_number * USERS_PER_CHUNK + 1
-            shift = copy_number << 40  # in the UUIDv7 counter bits: still unique, time-ordered
-            users = [
-                (first_user + u, app_id, f"user-{first_user + u}") for u in range(USERS_PER_CHUNK)
-            ]
-            if kind == "sqlite":
-                raw.execute("BEGIN")
-                raw.executemany(
-                    "INSERT INTO end_user (id, app_id, external_id, is_anonymous, traits,"
-                    " first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, '{}', ?, ?)",
-                    [(*user, stamp, stamp) for user in users],
-                )
-                raw.executemany(
-                    "INSERT INTO event (app_id, event_id, type, end_user_id, guide_id,"
-                    " guide_version, step_index, url, properties, occurred_at, received_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 'https://app.example.com/', ?, ?, ?)",
-                    [
-                        (app_id, format(i + shift, "032x"), t, first_user + u, g, v, s, p, o, stamp)
-                        for i, t, u, g, v, s, p, o in rows
-                    ],
-                )
-                raw.execute("COMMIT")
+            if copy_number == 0:
+                _insert_template(raw, kind, app_id, template_rows)
             else:
-                with raw.cursor() as cursor:
-                    with cursor.copy(
-                        "COPY end_user (id, app_id, external_id, is_anonymous, traits,"
-                        " first_seen_at, last_seen_at) FROM STDIN"
-                    ) as copy:
-                        for user in users:
-                            copy.write_row((*user, False, "{}", now, now))
-                    with cursor.copy(
-                        "COPY event (app_id, event_id, type, end_user_id, guide_id,"
-                        " guide_version, step_index, url, properties, occurred_at,"
-                        " received_at) FROM STDIN"
-                    ) as copy:
-                        for i, t, u, g, v, s, p, o in rows:
-                            copy.write_row(
-                                (
-                                    app_id,
-                                    uuid.UUID(int=i + shift),
-                                    t,
-                                    first_user + u,
-                                    g,
-                                    v,
-                                    s,
-                                    "https://app.example.com/",
-                                    p,
-                                    o,
-                                    now,
-                                )
-                            )
-                    cursor.execute(
-                        "SELECT setval('end_user_id_seq', (SELECT max(id) FROM end_user))"
-                    )
-                raw.commit()
-            with database.write() as session:
-                apply(
-                    session, copy_module.deepcopy(delta), all_users_new=True, write_first_seen=False
-                )
+                _duplicate_template(raw, kind, copy_number)
             print(f"  loaded copy {copy_number + 1} of the template", file=sys.stderr, flush=True)
+        with database.write() as session:
+            apply(session, scaled(delta, len(copies)), all_users_new=True, write_first_seen=False)
     finally:
         raw.close()
         database.dispose()
 
 
+def _insert_template(raw: Any, kind: str, app_id: int, rows: list[tuple]) -> None:
+    now = datetime.now(UTC)
+    stamp = _stamp(now)
+    users = [(u, app_id, f"user-{u}") for u in range(1, USERS_PER_CHUNK + 1)]
+    if kind == "sqlite":
+        raw.execute("BEGIN")
+        raw.executemany(
+            "INSERT INTO end_user (id, app_id, external_id, is_anonymous, traits,"
+            " first_seen_at, last_seen_at) VALUES (?, ?, ?, 0, '{}', ?, ?)",
+            [(*user, stamp, stamp) for user in users],
+        )
+        raw.executemany(
+            "INSERT INTO event (app_id, event_id, type, end_user_id, guide_id,"
+            " guide_version, step_index, url, properties, occurred_at, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'https://app.example.com/', ?, ?, ?)",
+            [
+                (app_id, format(i, "032x"), t, u + 1, g, v, s, p, _stamp(o), stamp)
+                for i, t, u, g, v, s, p, o in rows
+            ],
+        )
+        raw.execute("COMMIT")
+        return
+    with raw.cursor() as cursor:
+        with cursor.copy(
+            "COPY end_user (id, app_id, external_id, is_anonymous, traits,"
+            " first_seen_at, last_seen_at) FROM STDIN"
+        ) as copy:
+            for user in users:
+                copy.write_row((*user, False, "{}", now, now))
+        with cursor.copy(
+            "COPY event (app_id, event_id, type, end_user_id, guide_id,"
+            " guide_version, step_index, url, properties, occurred_at,"
+            " received_at) FROM STDIN"
+        ) as copy:
+            for i, t, u, g, v, s, p, o in rows:
+                copy.write_row(
+                    (
+                        app_id,
+                        uuid.UUID(int=i),
+                        t,
+                        u + 1,
+                        g,
+                        v,
+                        s,
+                        "https://app.example.com/",
+                        p,
+                        o,
+                        now,
+                    )
+                )
+    raw.commit()
+
+
+def _duplicate_template(raw: Any, kind: str, copy_number: int) -> None:
+    """Copy `copy_number` of the template, made from copy 0 by the database itself. New event
+    ids put the copy number in hex digits 20 to 25 of the id (random bits of a UUIDv7, zero in
+    the template, whose counters are small), so ids stay unique and time-ordered."""
+    offset = copy_number * USERS_PER_CHUNK
+    if kind == "sqlite":
+        new_id = f"substr(event_id, 1, 20) || '{copy_number:06x}' || substr(event_id, 27, 6)"
+    else:
+        new_id = f"overlay(event_id::text placing '{copy_number:06x}' from 25 for 6)::uuid"
+    statements = [
+        "INSERT INTO end_user (id, app_id, external_id, is_anonymous, traits, first_seen_at,"
+        f" last_seen_at) SELECT id + {offset}, app_id, 'user-' || (id + {offset}),"
+        " is_anonymous, traits, first_seen_at, last_seen_at FROM end_user"
+        f" WHERE id BETWEEN 1 AND {USERS_PER_CHUNK}",
+        "INSERT INTO event (app_id, event_id, type, end_user_id, guide_id, guide_version,"
+        f" step_index, url, properties, occurred_at, received_at) SELECT app_id, {new_id},"
+        f" type, end_user_id + {offset}, guide_id, guide_version, step_index, url, properties,"
+        f" occurred_at, received_at FROM event WHERE end_user_id BETWEEN 1 AND {USERS_PER_CHUNK}",
+    ]
+    if kind == "sqlite":
+        raw.execute("BEGIN")
+        for statement in statements:
+            raw.execute(statement)
+        raw.execute("COMMIT")
+    else:
+        with raw.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.execute("SELECT setval('end_user_id_seq', (SELECT max(id) FROM end_user))")
+        raw.commit()
+
+
 def _stamp(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def check_rollups(url: str) -> None:
+    """The loaded rollups agree with the loaded raw events (views of every guide)."""
+    database = Database(url)
+    try:
+        with database.read() as session:
+            raw = session.execute(
+                select(func.count()).select_from(Event).where(Event.type == "guide_shown")
+            ).scalar_one()
+            rolled = session.execute(
+                select(func.sum(GuideDaily.shown)).where(
+                    GuideDaily.guide_version == ALL_VERSIONS, GuideDaily.step_index == WHOLE_GUIDE
+                )
+            ).scalar_one()
+    finally:
+        database.dispose()
+    if raw != rolled:
+        raise SystemExit(f"rollups count {rolled} guide views, raw events {raw}")
 
 
 def measure(url: str, app_id: int, guides: list[int], runs: int) -> dict[str, Any]:
@@ -294,10 +369,11 @@ def main() -> None:
     ):
         _, guides = seed(url, guides=GUIDES, steps=STEPS)
         app_id = 1
+        template_rows, delta = template(guides, 1)
         results = []
         for label, copies_of_template in sizes:
             began = time.perf_counter()
-            load(url, app_id, guides, copies_of_template)
+            load(url, app_id, copies_of_template, template_rows, delta)
             if not url.startswith("sqlite"):
                 with psycopg.connect(
                     make_url(url).set(drivername="postgresql").render_as_string(False),
@@ -305,6 +381,7 @@ def main() -> None:
                 ) as connection:
                     connection.execute("VACUUM ANALYZE")
             loaded = time.perf_counter() - began
+            check_rollups(url)
             result = measure(url, app_id, guides, args.runs)
             results.append(result)
             print(

@@ -244,6 +244,7 @@ def test_every_admin_page_fits_the_screen_and_works_by_keyboard(
             "apps": f"{server.url}/admin/apps/",
             "app": app_url,
             "install": app_url + "/install",
+            "friction": app_url + "/friction/",
             "app-edit": app_url + "/edit",
             "guides": guides,
             "guide": guide,

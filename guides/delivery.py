@@ -18,9 +18,11 @@ from sqlalchemy import Row
 from sqlmodel import Session
 
 from guides import store
+from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.errors import UnknownAppKey
+from guides.history import UserHistory, history_matches, user_history
 from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
@@ -117,6 +119,11 @@ class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
 
+    @property
+    def asks_history(self) -> bool:
+        """Whether a live guide's audience has rules on the user's past (guides/history.py)."""
+        return any(guide.audience.history for guide in self.guides)
+
 
 class DeliveryCache:
     """Per-process cache of each app's live guides, keyed by app id, checked by stamp."""
@@ -164,7 +171,8 @@ def start_session(
         assert user.id is not None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(rows, user.id)
-    return _answer(request, delivery, row.theme, user.traits, user.is_anonymous, states)
+        history = _history(session, row.id, user.id, delivery)
+    return _answer(request, delivery, row, user.traits, user.is_anonymous, states, history)
 
 
 def returning_user_session(
@@ -194,8 +202,11 @@ def _returning_user(
         if session is None:
             return None
         delivery = cache.get(session, row.id, row.publish_stamp)
+    if session is None and delivery.asks_history:
+        return None  # rules on the user's past read through a session
     states = store.guide_state_rows(rows, row.user_id)
-    return _answer(request, delivery, row.theme, row.traits, row.is_anonymous, states)
+    history = _history(session, row.id, row.user_id, delivery) if session else UserHistory()
+    return _answer(request, delivery, row, row.traits, row.is_anonymous, states, history)
 
 
 def _app_row(rows: store.Rows, request: SessionRequest, origin: str | None) -> Any:
@@ -209,19 +220,21 @@ def _app_row(rows: store.Rows, request: SessionRequest, origin: str | None) -> A
 def _answer(
     request: SessionRequest,
     delivery: DeliverySet,
-    theme: dict[str, Any],
+    app: Row[Any],
     traits: dict[str, Any],
     anonymous: bool,
     states: Sequence[Row[Any]],
+    history: UserHistory,
 ) -> dict[str, Any]:
     return {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
-        "theme": theme_for(theme),
+        "theme": theme_for(app.theme),
+        "struggle": StruggleSettings.of(app.struggle).for_sdk(),
         "guides": [
             g.localized(request.locale)
             for g in delivery.guides
-            if audience_matches(g.audience, traits)
+            if audience_matches(g.audience, traits) and history_matches(g.audience.history, history)
         ],
         "states": {
             str(state.guide_id): {
@@ -233,6 +246,12 @@ def _answer(
             for state in states
         },
     }
+
+
+def _history(session: Session, app_id: int, end_user_id: int, delivery: DeliverySet) -> UserHistory:
+    """What the app's live guides ask about the user's past; nothing is read when none asks."""
+    conditions = [c for guide in delivery.guides for c in guide.audience.history]
+    return user_history(session, app_id=app_id, end_user_id=end_user_id, conditions=conditions)
 
 
 def _traits_change(stored: dict[str, Any], sent: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from guides.anticipation import StruggleSignal
 from guides.kinds import KINDS
 from guides.models import GuideKind, GuideStatus
 from guides.targeting import Audience, PageRules
@@ -69,11 +70,40 @@ class Target(BaseModel):
         return self
 
 
+DEFAULT_COOLDOWN_SECONDS = 300
+
+STRUGGLE_FIELDS = ("signal", "selector", "guide", "step_index", "cooldown_seconds")
+
+
 class Trigger(BaseModel):
+    """When a guide starts: on page load (after `delay_ms`), only from `Signpost.show()`, or
+    when the SDK sees a user struggle (`signal`, on an element matching `selector`, or on
+    step `step_index` of the guide `guide` for a stall), at most once per `cooldown_seconds`."""
+
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["page_load", "manual"] = "page_load"
+    type: Literal["page_load", "manual", "struggle"] = "page_load"
     delay_ms: int = Field(0, ge=0, le=600_000)
+    signal: StruggleSignal | None = None
+    selector: str | None = Field(None, min_length=1, max_length=1000)
+    guide: str | None = Field(None, min_length=1, max_length=100)
+    step_index: int | None = Field(None, ge=0, le=1000)
+    cooldown_seconds: int | None = Field(None, ge=0, le=30 * 86_400)
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+    @model_validator(mode="after")
+    def _struggle_fields(self) -> Trigger:
+        given = [name for name in STRUGGLE_FIELDS if getattr(self, name) is not None]
+        if self.type != "struggle" and given:
+            raise ValueError(f"{', '.join(given)} only go with a struggle trigger")
+        if self.type == "struggle" and self.signal is None:
+            raise PydanticCustomError("missing", "a struggle trigger needs a signal")
+        if self.step_index is not None and self.guide is None:
+            raise ValueError("step_index needs the guide whose step it is")
+        return self
 
 
 class StepDocument(BaseModel):

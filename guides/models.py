@@ -46,6 +46,8 @@ class App(SQLModel, table=True):
     public_key: str = Field(default_factory=new_public_key, max_length=64, unique=True)
     allowed_origins: list[str] = Field(default_factory=list, sa_type=JSONColumn)
     theme: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
+    # Struggle detection in the SDK: guides/anticipation.py StruggleSettings, {} = defaults.
+    struggle: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     # Bumped on every publish, unpublish or rollback: delivery caches compare it.
     publish_stamp: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

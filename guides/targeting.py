@@ -12,7 +12,17 @@ from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from guides.history import HistoryCondition
 
 MAX_RULE_LENGTH = 500
 
@@ -67,10 +77,21 @@ class TraitCondition(BaseModel):
 
 
 class Audience(BaseModel):
+    """Trait conditions (`match`: all or any of them), and conditions on the user's past
+    (`history`, guides/history.py), which must all hold as well."""
+
     model_config = ConfigDict(extra="forbid")
 
     match: Literal["all", "any"] = "all"
     conditions: list[TraitCondition] = Field(default_factory=list, max_length=50)
+    history: list[HistoryCondition] = Field(default_factory=list, max_length=20)
+
+    @model_serializer(mode="wrap")
+    def _history_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        plain: dict[str, Any] = handler(self)
+        if not plain.get("history"):
+            plain.pop("history", None)
+        return plain
 
 
 def page_path(url: str) -> str:

@@ -9,7 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from analytics.ingest import EventBatch, EventIn
+from analytics.ingest import (
+    MAX_STRUGGLE_COUNT,
+    STRUGGLE_TEXT_LENGTH,
+    EventBatch,
+    EventIn,
+)
+from guides.anticipation import StruggleSignal
 from guides.delivery import SessionRequest
 
 REF = "#/components/schemas/{model}"
@@ -42,7 +48,7 @@ ERROR = {
 
 SESSION_ANSWER = {
     "type": "object",
-    "required": ["user", "stamp", "theme", "guides", "states"],
+    "required": ["user", "stamp", "theme", "struggle", "guides", "states"],
     "properties": {
         "user": {
             "type": "object",
@@ -51,6 +57,16 @@ SESSION_ANSWER = {
         },
         "stamp": {"type": "string"},
         "theme": {"type": "object"},
+        "struggle": {
+            "type": "object",
+            "description": "Struggle detection in the SDK for this app.",
+            "required": ["enabled", "signals", "stall_ms"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "signals": {"type": "array", "items": {"enum": [s.value for s in StruggleSignal]}},
+                "stall_ms": {"type": "integer", "minimum": 0},
+            },
+        },
         "guides": {"type": "array", "items": {"type": "object"}},
         "states": {
             "type": "object",
@@ -65,6 +81,23 @@ SESSION_ANSWER = {
                 },
             },
         },
+    },
+}
+
+STRUGGLE_PROPERTIES = {
+    "type": "object",
+    "description": (
+        "The `properties` of a `struggle_detected` event: where the user struggled, never"
+        " what they typed. No other key is accepted."
+    ),
+    "required": ["signal"],
+    "additionalProperties": False,
+    "properties": {
+        "signal": {"enum": [s.value for s in StruggleSignal]},
+        "count": {"type": "integer", "minimum": 1, "maximum": MAX_STRUGGLE_COUNT},
+        "role": {"type": "string"},
+        "text": {"type": "string", "maxLength": STRUGGLE_TEXT_LENGTH},
+        "selector": {"type": "string", "maxLength": 1000},
     },
 }
 
@@ -121,7 +154,7 @@ def _operation(summary: str, body: dict[str, Any], answer: dict[str, Any]) -> di
 
 
 def openapi_document() -> dict[str, Any]:
-    components: dict[str, Any] = {"Error": ERROR}
+    components: dict[str, Any] = {"Error": ERROR, "StruggleDetectedProperties": STRUGGLE_PROPERTIES}
     session_body = _schema(SessionRequest, components)
     batch_body = _schema(EventBatch, components)
     event = _schema(EventIn, components)

@@ -73,9 +73,38 @@ def _event(draw: st.DrawFn, guides: Guides) -> dict[str, Any]:
     }
     kind = draw(
         st.sampled_from(
-            ["guide", "guide", "guide", "survey", "checklist", "search", "track", "foreign"]
+            [
+                "guide",
+                "guide",
+                "guide",
+                "survey",
+                "checklist",
+                "search",
+                "track",
+                "foreign",
+                "struggle",
+            ]
         )
     )
+    if kind == "struggle":
+        signal = draw(st.sampled_from(["rage_click", "dead_click", "step_stall", "u_turn"]))
+        on_step = signal == "step_stall"
+        return body | {
+            "type": "struggle_detected",
+            "url": draw(
+                st.sampled_from(["https://app.example.com/", "https://app.example.com/b?q=1"])
+            ),
+            "guide_id": guides.tour.id if on_step else None,
+            "guide_version": 1 if on_step else None,
+            "step_index": draw(st.integers(0, 2)) if on_step else None,
+            "properties": {
+                "signal": signal,
+                "count": draw(st.integers(1, 40)),
+                "role": "button",
+                "text": "Export",
+                "selector": draw(st.sampled_from(["#export", "#save", ""])),
+            },
+        }
     if kind == "search":
         results = draw(st.sampled_from([0, 0, 1, 4]))
         query = draw(QUERIES)

@@ -276,7 +276,7 @@ class TestEvents:
                         "Input should be 'guide_shown', 'step_shown', 'step_completed',"
                         " 'guide_completed', 'guide_dismissed', 'target_missing',"
                         " 'survey_answered', 'checklist_item_completed',"
-                        " 'resource_center_searched' or 'track'",
+                        " 'resource_center_searched', 'struggle_detected' or 'track'",
                     )
                 ],
             ),

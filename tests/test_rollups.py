@@ -31,7 +31,7 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         rows = []
         for row in session.execute(select(table)).mappings():
             counts = [v for k, v in row.items() if k not in keys and isinstance(v, int)]
-            if model is FirstSeen or any(counts):
+            if model is FirstSeen or not counts or any(counts):
                 rows.append(tuple(row[c.name] for c in table.columns))
         tables[table.name] = sorted(rows)
     return tables
@@ -206,6 +206,8 @@ class TestDurations:
 def test_every_rollup_model_is_listed() -> None:
     names = {m.__tablename__ for m in ROLLUP_MODELS}  # type: ignore[attr-defined]
     tables = {
-        t for t in SQLModel.metadata.tables if t.endswith("_daily") or t.startswith("rollup_")
+        t
+        for t in SQLModel.metadata.tables
+        if t.endswith(("_daily", "_day")) or t.startswith("rollup_")
     }
     assert names == tables

@@ -36,6 +36,20 @@ from tests.factories import (
 TEXT_PLAIN = "text/plain;charset=UTF-8"
 PRO_ONLY = {"match": "all", "conditions": [{"trait": "plan", "op": "eq", "value": "pro"}]}
 
+DEFAULT_STRUGGLE = {
+    "enabled": True,
+    "signals": [
+        "rage_click",
+        "dead_click",
+        "error_click",
+        "form_abandoned",
+        "u_turn",
+        "step_stall",
+        "guide_restart",
+    ],
+    "stall_ms": 60000,
+}
+
 
 def post(
     client: TestClient,
@@ -389,6 +403,7 @@ class TestSession:
                 "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
                 "z_index": 2147483000,
             },
+            "struggle": DEFAULT_STRUGGLE,
             "guides": [delivered_guide(guide, steps=2)],
             "states": {},
         }
@@ -400,6 +415,7 @@ class TestSession:
             "user": {"id": "anon-1", "anonymous": True},
             "stamp": "0",
             "theme": DEFAULT_THEME,
+            "struggle": DEFAULT_STRUGGLE,
             "guides": [],
             "states": {},
         }

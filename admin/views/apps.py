@@ -12,7 +12,9 @@ from admin.forms import errors_by_field
 from admin.guard import current_admin
 from admin.templating import render
 from admin.views.common import audit, db_of, redirect_to, state_of, text
+from analytics.targeting_health import broken_targets
 from guides import store
+from guides.anticipation import StruggleSettings, StruggleSignal, update_struggle
 from guides.apps import (
     create_app,
     get_app,
@@ -42,6 +44,7 @@ def app_fields(app: App) -> dict[str, Any]:
         "public_key": app.public_key,
         "allowed_origins": app.allowed_origins,
         "theme": app.theme,
+        "struggle": app.struggle,
     }
 
 
@@ -52,7 +55,38 @@ def _values(request: Request) -> dict[str, str]:
     values = {"name": text(request, "name"), "origins": text(request, "origins")}
     for key in THEME_KEYS:
         values[f"theme_{key}"] = text(request, f"theme_{key}")
+    # The struggle fieldset is only on the edit page; its marker says it was sent.
+    if text(request, "struggle_form"):
+        values["struggle_enabled"] = "on" if text(request, "struggle_enabled") else ""
+        values["struggle_stall_seconds"] = text(request, "struggle_stall_seconds").strip()
+        for signal in StruggleSignal:
+            values[f"struggle_{signal.value}"] = (
+                "on" if text(request, f"struggle_{signal.value}") else ""
+            )
     return values
+
+
+def _struggle_values(app: App) -> dict[str, str]:
+    settings = StruggleSettings.of(app.struggle)
+    values = {
+        "struggle_enabled": "on" if settings.enabled else "",
+        "struggle_stall_seconds": str(settings.stall_seconds),
+    }
+    for signal in StruggleSignal:
+        values[f"struggle_{signal.value}"] = "on" if signal in settings.signals else ""
+    return values
+
+
+def _struggle(values: dict[str, str]) -> dict[str, Any] | None:
+    """The struggle settings sent with the form, or None when the form had none."""
+    if "struggle_enabled" not in values:
+        return None
+    stall = values["struggle_stall_seconds"]
+    return {
+        "enabled": values["struggle_enabled"] == "on",
+        "signals": [s.value for s in StruggleSignal if values.get(f"struggle_{s.value}") == "on"],
+        "stall_seconds": int(stall) if stall.isdigit() and len(stall) < 7 else stall,
+    }
 
 
 def _theme(values: dict[str, str]) -> dict[str, str]:
@@ -137,7 +171,7 @@ def _errors(error: SignpostError) -> dict[str, str]:
     errors = errors_by_field(error.fields)
     if "allowed_origins" in errors:
         errors["origins"] = error.message
-    if any(key.startswith("theme.") for key in errors):
+    if any(key.startswith(("theme.", "struggle.")) for key in errors):
         return errors
     return errors or {"name": error.message}
 
@@ -148,6 +182,7 @@ def detail(request: Request) -> Response:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
         guides = store.guides_of_app(session, app.id or 0)
         secrets = store.active_app_secrets(session, app.id or 0)
+        broken = broken_targets(session=session, app_id=app.id or 0)
     return render(
         request,
         "apps/detail.html",
@@ -155,6 +190,7 @@ def detail(request: Request) -> Response:
             "app": app,
             "guides": guides,
             "secrets": secrets,
+            "broken_targets": broken,
             "snippet": snippet(request, app),
             "done": request.query_params.get("done", ""),
         },
@@ -185,6 +221,7 @@ def edit(request: Request) -> Response:
     for key in THEME_KEYS:
         if key in app.theme:
             values[f"theme_{key}"] = str(app.theme[key])
+    values |= _struggle_values(app)
     return _editor(request, app, values, {})
 
 
@@ -203,6 +240,9 @@ def update(request: Request) -> Response:
                 allowed_origins=parse_origins(values["origins"]),
             )
             app = update_theme(session=session, app_id=app_id, values=_theme(values))
+            struggle = _struggle(values)
+            if struggle is not None:
+                app = update_struggle(session=session, app_id=app_id, settings=struggle)
             audit(
                 session,
                 request,

@@ -35,7 +35,16 @@ from server.sessions import SignedIn
 FREQUENCIES = ["once", "until_completed", "every_session"]
 PLACEMENTS = ["auto", "top", "bottom", "left", "right"]
 MISSING_TARGET = ["skip", "center"]
-TRIGGERS = ["page_load", "manual"]
+TRIGGERS = ["page_load", "manual", "struggle"]
+STRUGGLE_SIGNALS = {
+    "rage_click": "rage-clicks",
+    "dead_click": "clicks something that does nothing",
+    "error_click": "hits an error after a click",
+    "form_abandoned": "abandons a form",
+    "u_turn": "turns back from a page",
+    "step_stall": "stalls on a guide step",
+    "guide_restart": "keeps restarting a guide",
+}
 
 
 def guide_of_workspace(session: Session, admin: SignedIn, guide_id: int) -> tuple[Guide, App]:
@@ -109,6 +118,7 @@ def _editor(
             "placements": PLACEMENTS,
             "missing_targets": MISSING_TARGET,
             "triggers": TRIGGERS,
+            "struggle_signals": STRUGGLE_SIGNALS,
             "previews": previews,
         },
         status_code=status_code,
@@ -121,11 +131,20 @@ def text_of(request: Request, name: str) -> str:
 
 
 def new_page(request: Request) -> Response:
+    """The editor for a new guide; `page`, `selector` and `name` prefill it (the friction
+    report's "Create a guide here")."""
     admin = current_admin(request)
-    kind = request.query_params.get("kind", "walkthrough")
+    params = request.query_params
+    kind = params.get("kind", "walkthrough")
     with db_of(request).read() as session:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
-    return _editor(request, app, None, blank_form(kind if kind in kinds() else "walkthrough"))
+    form = blank_form(kind if kind in kinds() else "walkthrough")
+    page = params.get("page", "").strip()[:2048]
+    if page.startswith("/"):
+        form.values["pages_include"] = page
+    form.values["name"] = params.get("name", "").strip()[:200]
+    form.steps[0]["selector"] = params.get("selector", "").strip()[:1000]
+    return _editor(request, app, None, form)
 
 
 def create(request: Request) -> Response:

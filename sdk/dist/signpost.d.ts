@@ -21,6 +21,19 @@ export interface SurveyAnsweredDetail extends GuideEventDetail {
   };
 }
 
+/** A struggle signal, the moment the SDK sees it (docs/sdk.md, "Struggle detection"). */
+export interface StruggleDetail {
+  signal: 'rage_click' | 'dead_click' | 'error_click' | 'form_abandoned' | 'u_turn' | 'step_stall' | 'guide_restart';
+  count: number;
+  role: string;
+  text: string;
+  selector: string;
+  url: string;
+  guide_id: number | null;
+  guide_version: number | null;
+  step_index: number | null;
+}
+
 export interface SignpostEvents {
   ready: { user_id: string | null; anonymous_id: string; guides: number };
   'guide-shown': GuideEventDetail;
@@ -31,6 +44,7 @@ export interface SignpostEvents {
   'target-missing': GuideEventDetail;
   'survey-answered': SurveyAnsweredDetail;
   'checklist-item-completed': GuideEventDetail;
+  struggle: StruggleDetail;
   error: { message: string; where: string };
 }
 

@@ -8,6 +8,7 @@
  */
 
 import { startAuthoring } from './authoring/start.js';
+import { subscribe } from './events.js';
 import { createQueue } from './queue.js';
 import { createTransport } from './transport.js';
 import { uuid7 } from './uuid.js';
@@ -21,10 +22,11 @@ import { uuid7 } from './uuid.js';
  * @param {import('./scope.js').Scope} options.scope
  * @param {string} options.prefix
  * @param {(error: Error) => void} options.fail
- * @param {(name: string) => Promise<any>} options.load the chunk loader, for authoring mode
- * @param {(guide: any) => void} options.preview plays a guide that is not published
+ * @param {(name: string) => Promise<any>} options.load the chunk loader
+ * @param {any} options.core the SDK core: `start` plays a guide (an author's draft),
+ *   `state` holds the session and the user
  */
-export function startDelivery({ config, storage, scope, prefix, fail, load, preview }) {
+export function startDelivery({ config, storage, scope, prefix, fail, load, core }) {
   const queue = createQueue({
     storage,
     prefix,
@@ -41,16 +43,45 @@ export function startDelivery({ config, storage, scope, prefix, fail, load, prev
   const previewing = new Set();
   startAuthoring(config, load, (guide) => {
     previewing.add(guide.id);
-    preview(guide);
+    core.start(guide);
   });
-  return {
-    /** @param {QueueItem} item */
-    add(item) {
-      if (previewing.has(item.event.guide_id)) return;
-      queue.add(item);
-      const dropped = queue.takeDropped();
-      if (dropped) fail(new Error(dropped + ' events dropped: queue full'));
-      transport.schedule();
-    },
+  /** @param {QueueItem} item */
+  const add = (item) => {
+    if (previewing.has(item.event.guide_id)) return;
+    queue.add(item);
+    const dropped = queue.takeDropped();
+    if (dropped) fail(new Error(dropped + ' events dropped: queue full'));
+    transport.schedule();
   };
+  watchStruggle({ config, scope, fail, load, core, add });
+  return { add };
+}
+
+/**
+ * Load the `struggle` chunk once the session has come and the page is idle, if the app
+ * detects struggle: off the path to a first guide, and never on a busy page's critical path.
+ * @param {Object} options
+ * @param {import('./config.js').Config} options.config
+ * @param {import('./scope.js').Scope} options.scope
+ * @param {(error: Error) => void} options.fail
+ * @param {(name: string) => Promise<any>} options.load
+ * @param {any} options.core
+ * @param {(item: QueueItem) => void} options.add
+ */
+function watchStruggle({ config, scope, fail, load, core, add }) {
+  let started = false;
+  const begin = () => {
+    const session = core.state.session;
+    if (started || scope.disposed || !session || !session.struggle || !session.struggle.enabled) return;
+    started = true;
+    load('struggle')
+      .then((chunk) => scope.disposed || chunk.startStruggle({ core, scope, add, fail, load, config }))
+      .catch(fail);
+  };
+  const idle = () => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(begin, { timeout: 2000 });
+    else scope.timeout(begin, 500);
+  };
+  if (core.state.session) idle();
+  else subscribe(scope, 'ready', idle);
 }

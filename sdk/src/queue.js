@@ -39,11 +39,11 @@ import { keysWithPrefix, readJson, writeJson } from './storage.js';
  */
 
 /**
- * Lower is evicted first when the queue is full: custom events go before the guide
- * lifecycle events that funnels are built from.
+ * Lower is evicted first when the queue is full: custom events and struggle signals (which
+ * repeat, and carry their count) go before the guide lifecycle events funnels are built from.
  * @param {SdkEvent} event
  */
-export const eventValue = (event) => (event.type === 'track' ? 0 : 1);
+export const eventValue = (event) => (event.type === 'track' || event.type === 'struggle_detected' ? 0 : 1);
 
 /** @param {QueueItem} item */
 const sizeOf = (item) => JSON.stringify(item).length;

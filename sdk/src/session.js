@@ -44,16 +44,24 @@ const playable = (guide) =>
   !!guide.trigger;
 
 /**
- * The session response, checked; throws on a body of the wrong shape.
+ * @param {any} value
+ * @param {any} [fallback]
+ */
+const objectOr = (value, fallback) => (value && typeof value === 'object' ? value : fallback);
+
+/**
+ * The session response, checked; throws on a body of the wrong shape. Fields the core does
+ * not read (`struggle`) pass through to the chunks that do, which check them.
  * @param {any} body
  * @returns {Session}
  */
 export function parseSession(body) {
   if (!body || !Array.isArray(body.guides)) throw new Error('session response without guides');
   return {
+    ...body,
     guides: body.guides.filter(playable),
-    states: body.states && typeof body.states === 'object' ? body.states : {},
-    theme: body.theme && typeof body.theme === 'object' ? body.theme : undefined,
+    states: objectOr(body.states, {}),
+    theme: objectOr(body.theme),
   };
 }
 

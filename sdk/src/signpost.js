@@ -49,15 +49,16 @@ export function createSignpost(config) {
       .then((chunk) => {
         if (delivery) return;
         delivery = chunk.startDelivery({
+          scope,
           config,
           storage,
-          scope,
           prefix,
           fail: (/** @type {Error} */ error) => fail(error, 'events'),
           load,
-          // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft, on the
-          // author's click: the page has long been set up by then.
-          preview: start,
+          // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft through
+          // `core.start`, on the author's click; struggle detection (sdk/src/struggle/) reads
+          // the session and user from `core.state`.
+          core,
         });
         chunk.watchRoutes(scope, onRoute, href);
       })

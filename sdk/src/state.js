@@ -19,6 +19,7 @@ import { readJson, writeJson } from './storage.js';
  * @property {Guide[]} guides
  * @property {Record<string, GuideState>} states
  * @property {Theme} [theme]
+ * @property {{enabled: boolean, signals: string[], stall_ms: number}} [struggle] the app's struggle detection
  */
 
 /**

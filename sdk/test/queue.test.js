@@ -149,3 +149,18 @@ test('Retry-After in seconds is honoured up to the cap', () => {
   assert.equal(retryAfter(null, 60_000), null);
   assert.equal(retryAfter('soon', 60_000), null);
 });
+
+test('a full queue evicts repeated struggle signals before guide lifecycle events (A6)', () => {
+  const storage = new FakeStorage();
+  const queue = make(storage, 'page1', { max_events: 3 });
+  const shown = item('guide_shown');
+  queue.add(shown);
+  for (let i = 0; i < 10; i++) queue.add(item('struggle_detected'));
+  const completed = item('guide_completed');
+  queue.add(completed);
+  const kept = saved(storage, 'page1');
+  assert.equal(kept.length, 3);
+  assert.equal(kept[0], shown.event.event_id);
+  assert.equal(kept[2], completed.event.event_id);
+  assert.equal(queue.takeDropped(), 9);
+});
