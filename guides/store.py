@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, func
@@ -167,3 +167,26 @@ def step_counts(session: Session, guide_ids: list[int]) -> dict[int, int]:
         .group_by(col(GuideStep.guide_id))
     ).all()
     return {guide_id: int(count) for guide_id, count in rows}
+
+
+def end_user_ids(session: Session, app_id: int, external_ids: Collection[str]) -> dict[str, int]:
+    """External id -> row id of those of `external_ids` that exist (one query)."""
+    if not external_ids:
+        return {}
+    rows = session.exec(
+        select(EndUser.external_id, EndUser.id).where(
+            EndUser.app_id == app_id, col(EndUser.external_id).in_(sorted(external_ids))
+        )
+    ).all()
+    return {external_id: user_id for external_id, user_id in rows if user_id is not None}
+
+
+def insert_end_users_or_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Create end users in one statement; one that exists already (a race) is left alone."""
+    if not rows:
+        return
+    table = EndUser.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table).on_conflict_do_nothing(index_elements=["app_id", "external_id"]), rows
+    )
