@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, func
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -173,12 +174,16 @@ def end_user_ids(session: Session, app_id: int, external_ids: Collection[str]) -
     """External id -> row id of those of `external_ids` that exist (one query)."""
     if not external_ids:
         return {}
-    rows = session.exec(
-        select(EndUser.external_id, EndUser.id).where(
-            EndUser.app_id == app_id, col(EndUser.external_id).in_(sorted(external_ids))
-        )
-    ).all()
-    return {external_id: user_id for external_id, user_id in rows if user_id is not None}
+    rows = session.execute(_END_USER_IDS, {"app_id": app_id, "ids": sorted(external_ids)})
+    return {external_id: user_id for external_id, user_id in rows}
+
+
+_END_USERS = EndUser.__table__  # type: ignore[attr-defined]
+# Built once, run as plain rows: the ingestion path asks it for every group of batches.
+_END_USER_IDS = select_columns(_END_USERS.c.external_id, _END_USERS.c.id).where(
+    _END_USERS.c.app_id == bindparam("app_id"),
+    _END_USERS.c.external_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 def insert_end_users_or_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
