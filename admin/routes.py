@@ -11,7 +11,18 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin.guard import action, page, public
-from admin.views import accounts, apps, audit_log, friction, guides, lifecycle, members, picker
+from admin.views import (
+    accounts,
+    analytics,
+    apps,
+    audit_log,
+    friction,
+    guide_analytics,
+    guides,
+    lifecycle,
+    members,
+    picker,
+)
 from server.accounts import Role
 
 STATIC = Path(__file__).parent / "static"
@@ -69,6 +80,21 @@ friction_routes: list[BaseRoute] = [
     _get("/", friction.report, "report"),
 ]
 
+# Analytics: read-only pages and their CSV downloads, open to every role.
+analytics_routes: list[BaseRoute] = [
+    _get("/", analytics.overview, "overview"),
+    _get("/export", analytics.overview_export, "export"),
+    _get("/users", analytics.journey, "journey"),
+    _get("/users/export", analytics.journey_export, "journey_export"),
+]
+
+guide_analytics_routes: list[BaseRoute] = [
+    _get("/", guide_analytics.guide_analytics, "page"),
+    _get("/export", guide_analytics.guide_export, "export"),
+    _get("/survey", guide_analytics.surveys, "survey"),
+    _get("/survey/export", guide_analytics.survey_export, "survey_export"),
+]
+
 member_routes: list[BaseRoute] = [
     _get("/", members.list_members, "list", Role.owner),
     _post("/invite", members.invite, "invite", Role.owner),
@@ -104,9 +130,14 @@ routes: list[BaseRoute] = [
     Mount("/apps/{app_id:int}/guides", routes=app_guide_routes, name="guides"),
     Mount("/apps/{app_id:int}/friction", routes=friction_routes, name="friction"),
     _get("/friction", friction.home, "friction_home"),
+    Mount("/apps/{app_id:int}/analytics", routes=analytics_routes, name="analytics"),
     Mount("/apps", routes=app_routes, name="apps"),
+    Mount(
+        "/guides/{guide_id:int}/analytics", routes=guide_analytics_routes, name="guide_analytics"
+    ),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),
     _get("/audit", audit_log.list_entries, "audit", Role.owner),
+    _get("/analytics", analytics.home, "analytics_home"),
     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
 ]

@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from admin.report_format import FILTERS as REPORT_FILTERS
+
 HERE = Path(__file__).parent
 
 
@@ -31,6 +33,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["when"] = _when
+_env.filters.update(REPORT_FILTERS)
 templates = Jinja2Templates(env=_env, context_processors=[_context])
 
 

@@ -15,7 +15,7 @@ from analytics.overview import (
     unanswered_searches,
 )
 from analytics.rollups import rebuild_rollups
-from analytics.segments import Segment, trait_breakdown
+from analytics.segments import Segment, trait_breakdown, trait_names
 from analytics.store import Period
 from analytics.summary import GuideSummary, guide_summary, guide_trend, version_breakdown
 from analytics.surveys import QuestionResult, survey_comments, survey_results
@@ -48,6 +48,7 @@ __all__ = [
     "survey_comments",
     "survey_results",
     "trait_breakdown",
+    "trait_names",
     "unanswered_searches",
     "user_journey",
     "version_breakdown",

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from analytics.bulk import execute_many, is_sqlite
 from analytics.models import (
     GUIDE_EVENT_TYPES,
     SCALE_RANGES,
@@ -37,7 +38,7 @@ from analytics.models import (
     SurveyScale,
 )
 from analytics.rollups import record_rollups
-from guides.delivery import find_or_create_user
+from guides.delivery import find_or_create_users
 from guides.errors import InvalidPayload, fields_from_pydantic
 from guides.models import App, Guide, GuideState
 from guides.sanitize import contains_nul
@@ -320,17 +321,15 @@ def store_batches(*, session: Session, app_id: int, prepared: list[PreparedBatch
     prepared = [p for p in prepared if p.rows]
     if not prepared:
         return
-    users: dict[tuple[str | None, str | None], int] = {}
+    users = find_or_create_users(
+        session=session,
+        app_id=app_id,
+        keys={(p.batch.user_id, p.batch.anonymous_id) for p in prepared},
+    )
     for p in prepared:
-        key = (p.batch.user_id, p.batch.anonymous_id)
-        if key not in users:
-            user = find_or_create_user(
-                session=session, app_id=app_id, user_id=key[0], anonymous_id=key[1]
-            )
-            assert user.id is not None
-            users[key] = user.id
+        user_id = users[(p.batch.user_id, p.batch.anonymous_id)]
         for row in p.rows:
-            row["end_user_id"] = users[key]
+            row["end_user_id"] = user_id
     known_guides = _guide_ids(
         session, app_id, {e.guide_id for p in prepared for e in p.valid if e.guide_id}
     )
@@ -364,17 +363,45 @@ def record_events(
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
-    """One INSERT for the whole batch; the ids it stored (repeats are skipped by the unique
-    key, also when another transaction stores them at the same moment)."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """Insert the rows whose event id is not stored yet; the ids it stored. Repeats are
+    skipped by the unique key, also when another transaction stores them at the same moment."""
+    if is_sqlite(session):
+        return _insert_new_sqlite(session, rows)
     table = Event.__table__  # type: ignore[attr-defined]
     statement = (
-        insert(table)
+        postgresql_insert(table)
         .on_conflict_do_nothing(index_elements=["app_id", "event_id"])
         .returning(table.c.event_id)
     )
     # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs it compiles once.
     return dict.fromkeys(session.execute(statement, rows).scalars(), 1)
+
+
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
+_SQLITE_EVENT_INSERT = sqlite_insert(_EVENTS).on_conflict_do_nothing(
+    index_elements=["app_id", "event_id"]
+)
+_STORED_IDS = select_columns(_EVENTS.c.event_id).where(
+    _EVENTS.c.app_id == bindparam("app_id"),
+    _EVENTS.c.event_id.in_(bindparam("ids", expanding=True)),
+)
+
+
+def _insert_new_sqlite(session: Session, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
+    """SQLite: the write transaction (BEGIN IMMEDIATE) keeps every other writer out, so the
+    ids already stored can be read first, and the rest inserted without RETURNING."""
+    stored: set[uuid.UUID] = set()
+    by_app: dict[int, list[uuid.UUID]] = {}
+    for row in rows:
+        by_app.setdefault(row["app_id"], []).append(row["event_id"])
+    for app_id, ids in by_app.items():
+        stored.update(session.execute(_STORED_IDS, {"app_id": app_id, "ids": ids}).scalars())
+    new: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in rows:
+        if row["event_id"] not in stored and row["event_id"] not in new:
+            new[row["event_id"]] = row
+    execute_many(session, _SQLITE_EVENT_INSERT, list(new.values()))
+    return dict.fromkeys(new, 1)
 
 
 def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:
@@ -392,10 +419,9 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
         return
     now = datetime.now(UTC)
     # Two batches of one user may arrive at once; the unique key settles who creates a row.
-    table = GuideState.__table__  # type: ignore[attr-defined]
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table).on_conflict_do_nothing(index_elements=["end_user_id", "guide_id"]),
+    execute_many(
+        session,
+        _STATE_INSERTS["sqlite" if is_sqlite(session) else "postgresql"],
         [
             {
                 "end_user_id": user,
@@ -434,10 +460,18 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
         if state != before:
             changed.append({**{f"k_{k}": state[k] for k in columns[:2]}, **state, "now": now})
     if changed:
-        session.execute(_STATE_UPDATE, changed)
+        execute_many(session, _STATE_UPDATE, changed)
 
 
 _STATES = GuideState.__table__  # type: ignore[attr-defined]
+_STATE_INSERTS = {
+    "sqlite": sqlite_insert(_STATES).on_conflict_do_nothing(
+        index_elements=["end_user_id", "guide_id"]
+    ),
+    "postgresql": postgresql_insert(_STATES).on_conflict_do_nothing(
+        index_elements=["end_user_id", "guide_id"]
+    ),
+}
 _STATE_SELECT = select_columns(
     _STATES.c.end_user_id,
     _STATES.c.guide_id,

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
+from analytics.bulk import execute_many, is_sqlite
 from analytics.durations import bucket_of
 from analytics.models import (
     ALL_VERSIONS,
@@ -338,7 +339,7 @@ def _upsert(
             set_={name: table.c[name] + statement.excluded[name] for name in counters},
         )
         _UPSERTS[(dialect, model)] = statement
-    session.execute(statement, rows)
+    execute_many(session, statement, rows)
 
 
 _UPSERTS: dict[tuple[str, type[SQLModel]], Any] = {}
@@ -416,6 +417,11 @@ def _insert_first_seen(
         }
         for (user, (g, v, s, m, i)), day in sorted(new.items())
     ]
+    if is_sqlite(session):
+        # The write transaction (BEGIN IMMEDIATE) keeps every other writer out, and the
+        # caller read the rows that exist: all of these are new.
+        execute_many(session, _SQLITE_FIRST_SEEN_INSERT, rows)
+        return set(new)
     table = FirstSeen.__table__  # type: ignore[attr-defined]
     statement = (
         _insert(session)(table)
@@ -424,6 +430,11 @@ def _insert_first_seen(
     )
     # executemany with RETURNING: SQLAlchemy sends it as a few multi-row INSERTs.
     return {(u, (g, v, s, m, i)) for u, g, v, s, m, i in session.execute(statement, rows)}
+
+
+_SQLITE_FIRST_SEEN_INSERT = sqlite_insert(FirstSeen.__table__).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    index_elements=list(_FIRST_NAMES)
+)
 
 
 def clear_rollups(session: Session, app_id: int | None = None) -> None:

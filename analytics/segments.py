@@ -54,3 +54,12 @@ def trait_breakdown(session: Session, *, app_id: int, guide_id: int, trait: str)
         (Segment(value, *counts) for value, counts in groups.items()),
         key=lambda s: (-s.users, s.value),
     )
+
+
+def trait_names(session: Session, *, app_id: int, guide_id: int) -> list[str]:
+    """The traits set on at least one user who has seen the guide, sorted."""
+    names: set[str] = set()
+    for traits, seen, _, _ in store.states_with_traits(session, app_id=app_id, guide_id=guide_id):
+        if seen:
+            names.update(traits)
+    return sorted(names)

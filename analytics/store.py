@@ -342,3 +342,7 @@ def states_of_user(session: Session, end_user_id: int) -> list[GuideState]:
             .order_by(col(GuideState.guide_id))
         ).all()
     )
+
+
+def app_has_events(session: Session, app_id: int) -> bool:
+    return session.exec(select(Event.id).where(Event.app_id == app_id).limit(1)).first() is not None

@@ -8,7 +8,7 @@ re-parsing of guide content; it writes only when the user is new or their traits
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -291,3 +291,36 @@ def find_or_create_user(
     request = SessionRequest(app_key="-", user_id=user_id, anonymous_id=anonymous_id)
     user = store.end_user(session, app_id, request.external_id)
     return user or remember_user(session=session, app_id=app_id, request=request)
+
+
+def find_or_create_users(
+    *, session: Session, app_id: int, keys: Collection[tuple[str | None, str | None]]
+) -> dict[tuple[str | None, str | None], int]:
+    """`find_or_create_user` for many (user_id, anonymous_id) pairs in two or three queries:
+    the row id of each pair's end user, created (without traits) when missing."""
+    external = {
+        key: SessionRequest(app_key="-", user_id=key[0], anonymous_id=key[1]).external_id
+        for key in keys
+    }
+    found = store.end_user_ids(session, app_id, set(external.values()))
+    missing = {
+        external_id: key for key, external_id in external.items() if external_id not in found
+    }
+    if missing:
+        now = utcnow()
+        store.insert_end_users_or_ignore(
+            session,
+            [
+                {
+                    "app_id": app_id,
+                    "external_id": external_id,
+                    "is_anonymous": key[0] is None,
+                    "traits": {},
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+                for external_id, key in sorted(missing.items())
+            ],
+        )
+        found.update(store.end_user_ids(session, app_id, set(missing)))
+    return {key: found[external_id] for key, external_id in external.items()}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Select, and_, bindparam, func
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -184,3 +185,30 @@ def step_counts(session: Session, guide_ids: list[int]) -> dict[int, int]:
         .group_by(col(GuideStep.guide_id))
     ).all()
     return {guide_id: int(count) for guide_id, count in rows}
+
+
+def end_user_ids(session: Session, app_id: int, external_ids: Collection[str]) -> dict[str, int]:
+    """External id -> row id of those of `external_ids` that exist (one query)."""
+    if not external_ids:
+        return {}
+    rows = session.execute(_END_USER_IDS, {"app_id": app_id, "ids": sorted(external_ids)})
+    return {external_id: user_id for external_id, user_id in rows}
+
+
+_END_USERS = EndUser.__table__  # type: ignore[attr-defined]
+# Built once, run as plain rows: the ingestion path asks it for every group of batches.
+_END_USER_IDS = select_columns(_END_USERS.c.external_id, _END_USERS.c.id).where(
+    _END_USERS.c.app_id == bindparam("app_id"),
+    _END_USERS.c.external_id.in_(bindparam("ids", expanding=True)),
+)
+
+
+def insert_end_users_or_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Create end users in one statement; one that exists already (a race) is left alone."""
+    if not rows:
+        return
+    table = EndUser.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table).on_conflict_do_nothing(index_elements=["app_id", "external_id"]), rows
+    )

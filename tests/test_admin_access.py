@@ -184,7 +184,18 @@ EXPECTED_TEMPLATES = {
     "admin:audit": "audit/list.html",
     "admin:friction_home": None,
     "admin:friction:report": "friction/report.html",
+    "admin:analytics_home": "analytics/home.html",
+    "admin:analytics:overview": "analytics/overview.html",
+    "admin:analytics:export": None,
+    "admin:analytics:journey": "analytics/journey.html",
+    "admin:analytics:journey_export": "error.html",
+    "admin:guide_analytics:page": "analytics/guide.html",
+    "admin:guide_analytics:export": None,
+    "admin:guide_analytics:survey": "analytics/surveys.html",
+    "admin:guide_analytics:survey_export": None,
 }
+# Pages that answer something else than 200 when opened without a query string.
+EXPECTED_STATUS = {"admin:analytics:journey_export": 404}
 
 
 class TestOwners:
@@ -199,7 +210,7 @@ class TestOwners:
             seen[route.name] = (response.status_code, template.name if template else None)
 
         assert seen == {
-            name: (303 if name in REDIRECTS else 200, template)
+            name: (EXPECTED_STATUS.get(name, 303 if name in REDIRECTS else 200), template)
             for name, template in EXPECTED_TEMPLATES.items()
         }
         assert audit_actions(db) == ["login"]

@@ -10,6 +10,7 @@ from guides import store as guide_store
 from guides.files import import_guides, read_guide_files
 from server import accounts
 from server.db import Database
+from server.demo.activity import seed_demo_activity
 from server.settings import Settings
 
 DEMO_APP_NAME = "Signpost demo"
@@ -18,6 +19,8 @@ DEMO_WORKSPACE = "Demo workspace"
 DEMO_ADMIN_EMAIL = "demo@signpost.example"
 DEMO_ADMIN_PASSWORD = "signpost-demo"  # noqa: S105
 DEMO_GUIDES = Path(__file__).parent / "guides"
+# Guides that only the demo's made-up activity uses (started by hand, never on page load).
+ACTIVITY_GUIDES = Path(__file__).parent / "activity_guides"
 
 
 def demo_origins(settings: Settings) -> list[str]:
@@ -49,7 +52,12 @@ def seed_demo(database: Database, settings: Settings) -> App:
         )
         assert workspace.id is not None
         accounts.add_app_to_workspace(session=session, app_id=app.id, workspace_id=workspace.id)
-        documents = [file.document for file in read_guide_files(DEMO_GUIDES)]
+        documents = [
+            file.document
+            for folder in (DEMO_GUIDES, ACTIVITY_GUIDES)
+            for file in read_guide_files(folder)
+        ]
         import_guides(session=session, app_id=app.id, documents=documents, author="demo")
         session.refresh(app)
+    seed_demo_activity(database, app, public_url=settings.public_url)
     return app
