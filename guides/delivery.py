@@ -21,6 +21,13 @@ from guides import store
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.errors import UnknownAppKey
+from guides.identity import (
+    IdentityMode,
+    TokenProblem,
+    identity_problem,
+    record_identity_failure,
+    refuse_if_enforced,
+)
 from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
@@ -46,6 +53,8 @@ class SessionRequest(BaseModel):
     traits: dict[str, TraitValue] = Field(default_factory=dict)
     url: str = Field("", max_length=4096)
     locale: str | None = Field(None, max_length=35)
+    # Checked against 4 KB by guides.identity before decoding; this only bounds the field.
+    user_token: str | None = Field(None, max_length=16_384)
 
     @field_validator("traits")
     @classmethod
@@ -59,7 +68,7 @@ class SessionRequest(BaseModel):
                 raise ValueError(f"trait {key!r} is longer than 1000 characters")
         return traits
 
-    @field_validator("app_key", "user_id", "anonymous_id", "traits", "url", "locale")
+    @field_validator("app_key", "user_id", "anonymous_id", "traits", "url", "locale", "user_token")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if contains_nul(value):
@@ -144,29 +153,51 @@ def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
 
 
 def start_session(
-    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+    *,
+    sessions: Sessions,
+    cache: DeliveryCache,
+    request: SessionRequest,
+    origin: str | None,
+    server_key: str = "",
 ) -> dict[str, Any]:
-    """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md)."""
-    answer = returning_user_session(sessions=sessions, cache=cache, request=request, origin=origin)
+    """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md). `server_key` derives
+    the app's identity secrets when it verifies identities (guides/identity.py)."""
+    answer = returning_user_session(
+        sessions=sessions, cache=cache, request=request, origin=origin, server_key=server_key
+    )
     if answer is not None:
         return answer
     with sessions.write() as session:
         row = _app_row(session, request, origin)
-        user = remember_user(session=session, app_id=row.id, request=request)
-        assert user.id is not None
-        delivery = cache.get(session, row.id, row.publish_stamp)
-        states = store.guide_state_rows(session, user.id)
+        problem = _identity(session, row, request, server_key)
+        if problem is not None:
+            record_identity_failure(session=session, app_id=row.id)
+        if problem is None or row.identity_mode != IdentityMode.enforce:
+            user = remember_user(session=session, app_id=row.id, request=request)
+            assert user.id is not None
+            delivery = cache.get(session, row.id, row.publish_stamp)
+            states = store.guide_state_rows(session, user.id)
+    # Outside the transaction, so the failure counted above is committed.
+    refuse_if_enforced(row.identity_mode, problem)
     return _answer(request, delivery, row.theme, user.traits, user.is_anonymous, states)
 
 
 def returning_user_session(
-    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+    *,
+    sessions: Sessions,
+    cache: DeliveryCache,
+    request: SessionRequest,
+    origin: str | None,
+    server_key: str = "",
 ) -> dict[str, Any] | None:
     """The answer for a known user whose traits did not change: reads only, so the server may
-    run it without a worker thread. None when the user must be stored first."""
+    run it without a worker thread. None when the user must be stored first, or when a
+    failed identity check must be counted."""
     with sessions.read() as session:
         row = _app_row(session, request, origin)
         if row.user_id is None or _traits_change(row.traits, request.traits):
+            return None
+        if _identity(session, row, request, server_key) is not None:
             return None
         delivery = cache.get(session, row.id, row.publish_stamp)
         states = store.guide_state_rows(session, row.user_id)
@@ -208,6 +239,19 @@ def _answer(
             for state in states
         },
     }
+
+
+def _identity(
+    session: Session, row: Row[Any], request: SessionRequest, server_key: str
+) -> TokenProblem | None:
+    return identity_problem(
+        session,
+        app_id=row.id,
+        mode=row.identity_mode,
+        server_key=server_key,
+        user_id=request.user_id,
+        token=request.user_token,
+    )
 
 
 def _traits_change(stored: dict[str, Any], sent: dict[str, Any]) -> bool:

@@ -4,6 +4,7 @@ SignpostError                 400 bad_request
 ├── MalformedJson             400 malformed_json
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
+├── IdentityRejected          401 identity_rejected    (the reason in `fields`)
 ├── OriginNotAllowed          403 origin_not_allowed
 ├── Forbidden                 403 forbidden            (an admin's role does not allow it)
 ├── NotFound                  404 not_found
@@ -49,6 +50,13 @@ class InvalidPayload(SignpostError):
 class UnknownAppKey(SignpostError):
     status = 401
     code = "unknown_app_key"
+
+
+class IdentityRejected(SignpostError):
+    """The app enforces identity verification and the user's token is missing or invalid."""
+
+    status = 401
+    code = "identity_rejected"
 
 
 class OriginNotAllowed(SignpostError):

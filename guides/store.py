@@ -78,6 +78,7 @@ _APP_AND_USER = (
         App.publish_stamp,
         App.allowed_origins,
         App.theme,
+        App.identity_mode,
         EndUser.id.label("user_id"),  # type: ignore[union-attr]
         EndUser.traits,
         EndUser.is_anonymous,

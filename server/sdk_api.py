@@ -15,6 +15,12 @@ from starlette.routing import Route
 from analytics.ingest import EventBatch, PreparedBatch, prepare_batch
 from guides.apps import app_for_key, check_origin
 from guides.delivery import SessionRequest, returning_user_session, start_session
+from guides.identity import (
+    EVENT_GRACE_SECONDS,
+    identity_problem,
+    record_identity_failure,
+    refuse_if_enforced,
+)
 from sdk import BUNDLE_PATH
 from server.http import parse, read_json
 from server.openapi import openapi_document
@@ -49,11 +55,20 @@ async def session(request: Request) -> Response:
         # answering on the event loop saves the worker-thread hop (a third of the request's
         # time, bench/delivery.py). Storing a new user or new traits still goes to a thread.
         body = returning_user_session(
-            sessions=state.db, cache=state.delivery, request=payload, origin=origin
+            sessions=state.db,
+            cache=state.delivery,
+            request=payload,
+            origin=origin,
+            server_key=state.server_key,
         )
     if body is None:
         body = await run_in_threadpool(
-            start_session, sessions=state.db, cache=state.delivery, request=payload, origin=origin
+            start_session,
+            sessions=state.db,
+            cache=state.delivery,
+            request=payload,
+            origin=origin,
+            server_key=state.server_key,
         )
     return JSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
 
@@ -77,7 +92,20 @@ def _prepare(state: AppState, batch: EventBatch, origin: str | None) -> tuple[in
     with state.db.read() as read_session:
         app = app_for_key(read_session, batch.app_key)
         check_origin(app, origin)
-    assert app.id is not None
+        assert app.id is not None
+        problem = identity_problem(
+            read_session,
+            app_id=app.id,
+            mode=app.identity_mode,
+            server_key=state.server_key,
+            user_id=batch.user_id,
+            token=batch.user_token,
+            grace_seconds=EVENT_GRACE_SECONDS,
+        )
+    if problem is not None:
+        with state.db.write() as write_session:
+            record_identity_failure(session=write_session, app_id=app.id)
+        refuse_if_enforced(app.identity_mode, problem)
     return app.id, prepare_batch(app, batch, received_at)
 
 

@@ -23,3 +23,8 @@ class AppState:
     bundle: Bundle
     ingest_limit: RateLimiter
     committer: GroupCommitter
+
+    @property
+    def server_key(self) -> str:
+        """The server's secret key: identity-verification secrets are derived from it."""
+        return self.settings.ensure_secret_key().get_secret_value()

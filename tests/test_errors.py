@@ -44,6 +44,7 @@ class TestErrorShape:
             ("MalformedJson", 400, "malformed_json"),
             ("InvalidPayload", 422, "invalid_payload"),
             ("UnknownAppKey", 401, "unknown_app_key"),
+            ("IdentityRejected", 401, "identity_rejected"),
             ("OriginNotAllowed", 403, "origin_not_allowed"),
             ("Forbidden", 403, "forbidden"),
             ("RateLimited", 429, "rate_limited"),

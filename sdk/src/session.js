@@ -73,6 +73,7 @@ export async function requestSession(api_host, app_key, state, signal) {
   const body = JSON.stringify({
     app_key,
     user_id: state.user_id,
+    user_token: state.user_token,
     anonymous_id: state.anonymous_id,
     traits: state.traits,
     url: location.href,
