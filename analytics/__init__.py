@@ -13,6 +13,7 @@ from analytics.overview import (
     checklist_progress,
     unanswered_searches,
 )
+from analytics.privacy import delete_end_user, export_end_user
 from analytics.rollups import rebuild_rollups
 from analytics.segments import Segment, trait_breakdown
 from analytics.store import Period
@@ -35,6 +36,8 @@ __all__ = [
     "Verdict",
     "adoption_overview",
     "checklist_progress",
+    "delete_end_user",
+    "export_end_user",
     "guide_page",
     "guide_summary",
     "guide_trend",
