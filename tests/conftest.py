@@ -80,9 +80,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The fault tests' counts (sent, acknowledged, stored, lost, duplicated), for CI logs."""
-    from tests.faults import REPORTS
+    from tests.faults import print_reports
 
-    if REPORTS:
-        terminalreporter.section("fault tests")
-        for report in REPORTS:
-            terminalreporter.write_line(" ".join(f"{key}={value}" for key, value in report.items()))
+    print_reports(terminalreporter)

@@ -23,6 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS: list[dict[str, Any]] = []  # printed by tests/conftest.py's terminal summary
 
 
+def print_reports(terminalreporter: Any) -> None:
+    if REPORTS:
+        terminalreporter.section("fault tests")
+        for report in REPORTS:
+            terminalreporter.write_line(" ".join(f"{k}={v}" for k, v in report.items()))
+        REPORTS.clear()  # one conftest prints them when a run covers tests/ and e2e/
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
