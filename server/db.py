@@ -71,7 +71,8 @@ class Database:
         try:
             yield
         except (OperationalError, DisconnectionError) as exc:
-            if not self.is_sqlite and (exc.connection_invalidated or _is_connect_error(exc)):
+            invalidated = getattr(exc, "connection_invalidated", False)
+            if not self.is_sqlite and (invalidated or _is_connect_error(exc)):
                 self._down_until = time.monotonic() + OUTAGE_HOLD_SECONDS
             raise
         else:
