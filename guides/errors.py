@@ -12,6 +12,7 @@ SignpostError                 400 bad_request
 │   ├── GuideNotFound         404 guide_not_found
 │   └── EndUserNotFound       404 end_user_not_found
 ├── Conflict                  409 conflict
+├── RequestTimeout            408 request_timeout      (a body too slow to arrive)
 ├── PayloadTooLarge           413 payload_too_large
 ├── RateLimited               429 rate_limited         (carries `retry_after` seconds)
 └── StorageUnavailable        503 storage_unavailable
@@ -89,6 +90,11 @@ class EndUserNotFound(NotFound):
 class Conflict(SignpostError):
     status = 409
     code = "conflict"
+
+
+class RequestTimeout(SignpostError):
+    status = 408
+    code = "request_timeout"
 
 
 class PayloadTooLarge(SignpostError):

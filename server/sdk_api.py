@@ -45,9 +45,25 @@ def _cors(origin: str | None) -> dict[str, str]:
     }
 
 
+def _charge_client(request: Request, state: AppState) -> None:
+    """One token of the client address's bucket, before reading the body (429 beyond)."""
+    state.client_limit.take(request.client.host if request.client else "", 1)
+
+
+async def _read(request: Request, state: AppState) -> object:
+    settings = state.settings
+    return await read_json(request, settings.max_body_bytes, settings.body_timeout_seconds)
+
+
 async def session(request: Request) -> Response:
     state: AppState = request.state.signpost
-    payload = parse(SessionRequest, await read_json(request, state.settings.max_body_bytes))
+    _charge_client(request, state)
+    payload = parse(
+        SessionRequest,
+        await read_json(
+            request, state.settings.max_body_bytes, state.settings.body_timeout_seconds
+        ),
+    )
     origin = request.headers.get("origin")
     body = None
     if state.db.is_sqlite:
@@ -75,7 +91,13 @@ async def session(request: Request) -> Response:
 
 async def events(request: Request) -> Response:
     state: AppState = request.state.signpost
-    batch = parse(EventBatch, await read_json(request, state.settings.max_body_bytes))
+    _charge_client(request, state)
+    batch = parse(
+        EventBatch,
+        await read_json(
+            request, state.settings.max_body_bytes, state.settings.body_timeout_seconds
+        ),
+    )
     # Before any database work: a flood from one app costs the others nothing.
     state.ingest_limit.take(batch.app_key, len(batch.events))
     origin = request.headers.get("origin")

@@ -22,6 +22,7 @@ class AppState:
     delivery: DeliveryCache
     bundle: Bundle
     ingest_limit: RateLimiter
+    client_limit: RateLimiter
     committer: GroupCommitter
 
     @property

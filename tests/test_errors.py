@@ -54,6 +54,7 @@ class TestErrorShape:
             ("EndUserNotFound", 404, "end_user_not_found"),
             ("RateLimited", 429, "rate_limited"),
             ("Conflict", 409, "conflict"),
+            ("RequestTimeout", 408, "request_timeout"),
             ("PayloadTooLarge", 413, "payload_too_large"),
             ("StorageUnavailable", 503, "storage_unavailable"),
         }

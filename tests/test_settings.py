@@ -46,6 +46,9 @@ class TestLoadSettings:
             "authoring_token_minutes": 30,
             "ingest_rate_per_second": 1000,
             "ingest_burst": 20000,
+            "client_rate_per_second": 50,
+            "client_burst": 300,
+            "body_timeout_seconds": 10,
         }
         assert settings.is_sqlite
 
@@ -68,6 +71,9 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_AUTHORING_TOKEN_MINUTES", "5")
         monkeypatch.setenv("SIGNPOST_INGEST_RATE_PER_SECOND", "2.5")
         monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
+        monkeypatch.setenv("SIGNPOST_CLIENT_RATE_PER_SECOND", "7")
+        monkeypatch.setenv("SIGNPOST_CLIENT_BURST", "9")
+        monkeypatch.setenv("SIGNPOST_BODY_TIMEOUT_SECONDS", "2.5")
 
         settings = load_settings()
 
@@ -92,6 +98,9 @@ class TestLoadSettings:
             "authoring_token_minutes": 5,
             "ingest_rate_per_second": 2.5,
             "ingest_burst": 50,
+            "client_rate_per_second": 7,
+            "client_burst": 9,
+            "body_timeout_seconds": 2.5,
         }
         assert not settings.is_sqlite
 
