@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import shutil
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -262,3 +266,29 @@ class TestOffMode:
         body = session_body(app, user_id="u-1", user_token="garbage")
         assert post(client, body).status_code == 200
         assert failures(db, app) == 0
+
+
+class TestDocsSnippets:
+    """The server-side snippets of docs/security.md make tokens the server accepts."""
+
+    def snippet(self, language: str) -> str:
+        text = (Path(__file__).parent.parent / "docs" / "security.md").read_text()
+        match = re.search(rf"```{language}\n(.*?)```", text, re.DOTALL)
+        assert match is not None
+        return match.group(1)
+
+    def test_the_python_snippet(self) -> None:
+        scope: dict[str, Any] = {}
+        exec(self.snippet("python"), scope)  # our own documentation
+        made = scope["signpost_token"]("user-42", SECRET)
+        assert verify_token(made, secrets=[SECRET], user_id="user-42")["sub"] == "user-42"
+
+    def test_the_node_snippet(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            pytest.skip("node is not installed")
+        script = self.snippet("js") + f"\nprocess.stdout.write(signpostToken(42, {SECRET!r}));"
+        made = subprocess.run(
+            [node, "-e", script], capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+        assert verify_token(made, secrets=[SECRET], user_id="42")["sub"] == "42"
