@@ -49,7 +49,8 @@ const playable = (guide) =>
  * @returns {Session}
  */
 export function parseSession(body) {
-  if (!body || !Array.isArray(body.guides)) throw new Error('session response without guides');
+  // Only requestSession catches it, and answers MALFORMED: no message is ever read.
+  if (!body || !Array.isArray(body.guides)) throw MALFORMED;
   return {
     guides: body.guides.filter(playable),
     states: body.states && typeof body.states === 'object' ? body.states : {},

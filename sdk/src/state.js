@@ -110,8 +110,7 @@ export function createState(storage, app_key, anonymous_id) {
       storage.removeItem('signpost:progress:' + app_key + ':a:' + state.anonymous_id);
       if (state.player) state.player.stop();
       state.player = null;
-      state.user_id = null;
-      state.user_token = undefined;
+      state.user_id = null; // the token is ignored for anonymous users; identify() replaces it
       state.anonymous_id = next_anonymous_id;
       state.traits = {};
       state.finished.clear();
