@@ -50,6 +50,10 @@ def test_a_signed_user_gets_their_guides_and_their_events_are_stored(
     assert request.value.post_data_json["user_token"] == token
     dialog = page.get_by_role("dialog", name="Pro feature")
     expect(dialog).to_be_visible()
+    # A traits update without a token keeps the user's token for what follows.
+    with page.expect_request("**/sdk/v1/session") as again:
+        page.evaluate("Signpost.identify('user-9', {seats: 3})")
+    assert again.value.post_data_json["user_token"] == token
     with page.expect_request("**/sdk/v1/events") as sent:
         page.evaluate("Signpost.track('Exported')")
     assert sent.value.post_data_json["user_token"] == token
