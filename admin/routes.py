@@ -50,6 +50,7 @@ app_routes: list[BaseRoute] = [
     _post("/{app_id:int}/edit", apps.update, "update", Role.owner),
     _post("/{app_id:int}/rotate-key", apps.rotate_key, "rotate_key", Role.owner),
     _post("/{app_id:int}/identity-secret", apps.identity_secret, "identity_secret", Role.owner),
+    _post("/{app_id:int}/identity-mode", apps.identity_mode, "identity_mode", Role.owner),
 ]
 
 # Guides of one app live under /apps/{app_id}/guides; a guide's own pages under /guides/{id}.

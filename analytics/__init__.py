@@ -14,6 +14,7 @@ from analytics.overview import (
     checklist_progress,
     unanswered_searches,
 )
+from analytics.privacy import delete_end_user, export_end_user
 from analytics.rollups import rebuild_rollups
 from analytics.segments import Segment, trait_breakdown, trait_names
 from analytics.store import Period
@@ -38,6 +39,8 @@ __all__ = [
     "Verdict",
     "adoption_overview",
     "checklist_progress",
+    "delete_end_user",
+    "export_end_user",
     "friction_report",
     "guide_page",
     "guide_summary",

@@ -222,6 +222,7 @@ class EventBatch(BaseModel):
     app_key: str = Field(min_length=1, max_length=100)
     user_id: str | None = Field(None, min_length=1, max_length=255)
     anonymous_id: str | None = Field(None, min_length=1, max_length=100)
+    user_token: str | None = Field(None, max_length=16_384)  # see guides/identity.py
     sent_at: AwareDatetime | None = None
     # Validated one by one in `split_events`, so one bad event never blocks the rest.
     events: list[Any] = Field(max_length=MAX_EVENTS_PER_BATCH)
@@ -232,7 +233,7 @@ class EventBatch(BaseModel):
         # Clock correction subtracts it from received_at: year 9999 would overflow.
         return None if value is None else _plausible(value)
 
-    @field_validator("app_key", "user_id", "anonymous_id")
+    @field_validator("app_key", "user_id", "anonymous_id", "user_token")
     @classmethod
     def _no_nul(cls, value: str | None) -> str | None:
         if contains_nul(value):

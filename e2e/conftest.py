@@ -242,3 +242,10 @@ def host_app(db: Database, host_pages: str) -> Iterator[App]:
     with db.write() as session:
         app = make_app(session, name=f"Host {uuid.uuid4().hex[:8]}", origins=[host_pages])
     yield app
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fault tests' counts (sent, acknowledged, stored, lost, duplicated), for CI logs."""
+    from tests.faults import print_reports
+
+    print_reports(terminalreporter)

@@ -23,6 +23,13 @@ from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.errors import UnknownAppKey
 from guides.history import UserHistory, history_matches, user_history
+from guides.identity import (
+    IdentityMode,
+    TokenProblem,
+    identity_problem,
+    record_identity_failure,
+    refuse_if_enforced,
+)
 from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
@@ -51,6 +58,8 @@ class SessionRequest(BaseModel):
     traits: dict[str, TraitValue] = Field(default_factory=dict)
     url: str = Field("", max_length=4096)
     locale: str | None = Field(None, max_length=35)
+    # Checked against 4 KB by guides.identity before decoding; this only bounds the field.
+    user_token: str | None = Field(None, max_length=16_384)
 
     @field_validator("traits")
     @classmethod
@@ -64,7 +73,7 @@ class SessionRequest(BaseModel):
                 raise ValueError(f"trait {key!r} is longer than 1000 characters")
         return traits
 
-    @field_validator("app_key", "user_id", "anonymous_id", "traits", "url", "locale")
+    @field_validator("app_key", "user_id", "anonymous_id", "traits", "url", "locale", "user_token")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if contains_nul(value):
@@ -158,33 +167,60 @@ def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
 
 
 def start_session(
-    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+    *,
+    sessions: Sessions,
+    cache: DeliveryCache,
+    request: SessionRequest,
+    origin: str | None,
+    server_key: str = "",
 ) -> dict[str, Any]:
-    """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md)."""
-    answer = returning_user_session(sessions=sessions, cache=cache, request=request, origin=origin)
+    """The whole `POST /sdk/v1/session` answer (docs/sdk-protocol.md). `server_key` derives
+    the app's identity secrets when it verifies identities (guides/identity.py)."""
+    answer = returning_user_session(
+        sessions=sessions, cache=cache, request=request, origin=origin, server_key=server_key
+    )
     if answer is not None:
         return answer
     with sessions.write() as session:
         rows = store.SessionRows(session)
         row = _app_row(rows, request, origin)
-        user = remember_user(session=session, app_id=row.id, request=request)
-        assert user.id is not None
-        delivery = cache.get(session, row.id, row.publish_stamp)
-        states = store.guide_state_rows(rows, user.id)
-        history = _history(session, row.id, user.id, delivery)
+        problem = _identity(session, row, request, server_key)
+        if problem is not None:
+            record_identity_failure(session=session, app_id=row.id)
+        if problem is None or row.identity_mode != IdentityMode.enforce:
+            user = remember_user(session=session, app_id=row.id, request=request)
+            assert user.id is not None
+            delivery = cache.get(session, row.id, row.publish_stamp)
+            states = store.guide_state_rows(rows, user.id)
+            history = _history(session, row.id, user.id, delivery)
+    # Outside the transaction, so the failure counted above is committed.
+    refuse_if_enforced(row.identity_mode, problem)
     return _answer(request, delivery, row, user.traits, user.is_anonymous, states, history)
 
 
 def returning_user_session(
-    *, sessions: Sessions, cache: DeliveryCache, request: SessionRequest, origin: str | None
+    *,
+    sessions: Sessions,
+    cache: DeliveryCache,
+    request: SessionRequest,
+    origin: str | None,
+    server_key: str = "",
 ) -> dict[str, Any] | None:
     """The answer for a known user whose traits did not change: reads only, so the server may
-    run it without a worker thread. None when the user must be stored first, or (through the
-    quick reader) when the app's published guides must be loaded first."""
+    run it without a worker thread. None when the user must be stored first, or when a
+    failed identity check must be counted. The quick reader answers when it can; a read
+    session when the answer needs more (guides to load, identity, rules on the past)."""
     if sessions.quick is not None:
-        return _returning_user(sessions.quick, None, cache, request, origin)
+        answer = _returning_user(sessions.quick, None, cache, request, origin, server_key)
+        if answer is not NEEDS_SESSION:
+            return answer
     with sessions.read() as session:
-        return _returning_user(store.SessionRows(session), session, cache, request, origin)
+        rows = store.SessionRows(session)
+        answer = _returning_user(rows, session, cache, request, origin, server_key)
+    return None if answer is NEEDS_SESSION else answer
+
+
+NEEDS_SESSION: dict[str, Any] = {}  # what the quick path answers when it cannot
 
 
 def _returning_user(
@@ -193,19 +229,22 @@ def _returning_user(
     cache: DeliveryCache,
     request: SessionRequest,
     origin: str | None,
+    server_key: str,
 ) -> dict[str, Any] | None:
     row = _app_row(rows, request, origin)
     if row.user_id is None or _traits_change(row.traits, request.traits):
         return None
     delivery = cache.current(row.id, row.publish_stamp)
-    if delivery is None:
-        if session is None:
+    if session is None:
+        if delivery is None or delivery.asks_history or row.identity_mode != IdentityMode.off:
+            return NEEDS_SESSION
+        history = UserHistory()
+    else:
+        if _identity(session, row, request, server_key) is not None:
             return None
-        delivery = cache.get(session, row.id, row.publish_stamp)
-    if session is None and delivery.asks_history:
-        return None  # rules on the user's past read through a session
+        delivery = delivery or cache.get(session, row.id, row.publish_stamp)
+        history = _history(session, row.id, row.user_id, delivery)
     states = store.guide_state_rows(rows, row.user_id)
-    history = _history(session, row.id, row.user_id, delivery) if session else UserHistory()
     return _answer(request, delivery, row, row.traits, row.is_anonymous, states, history)
 
 
@@ -252,6 +291,19 @@ def _history(session: Session, app_id: int, end_user_id: int, delivery: Delivery
     """What the app's live guides ask about the user's past; nothing is read when none asks."""
     conditions = [c for guide in delivery.guides for c in guide.audience.history]
     return user_history(session, app_id=app_id, end_user_id=end_user_id, conditions=conditions)
+
+
+def _identity(
+    session: Session, row: Any, request: SessionRequest, server_key: str
+) -> TokenProblem | None:
+    return identity_problem(
+        session,
+        app_id=row.id,
+        mode=row.identity_mode,
+        server_key=server_key,
+        user_id=request.user_id,
+        token=request.user_token,
+    )
 
 
 def _traits_change(stored: dict[str, Any], sent: dict[str, Any]) -> bool:

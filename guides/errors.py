@@ -4,6 +4,7 @@ SignpostError                 400 bad_request
 ├── MalformedJson             400 malformed_json
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
+├── IdentityRejected          401 identity_rejected    (the reason in `fields`)
 ├── OriginNotAllowed          403 origin_not_allowed
 ├── Forbidden                 403 forbidden            (an admin's role does not allow it)
 ├── NotFound                  404 not_found
@@ -11,6 +12,7 @@ SignpostError                 400 bad_request
 │   ├── GuideNotFound         404 guide_not_found
 │   └── EndUserNotFound       404 end_user_not_found
 ├── Conflict                  409 conflict
+├── RequestTimeout            408 request_timeout      (a body too slow to arrive)
 ├── PayloadTooLarge           413 payload_too_large
 ├── RateLimited               429 rate_limited         (carries `retry_after` seconds)
 └── StorageUnavailable        503 storage_unavailable
@@ -51,6 +53,13 @@ class UnknownAppKey(SignpostError):
     code = "unknown_app_key"
 
 
+class IdentityRejected(SignpostError):
+    """The app enforces identity verification and the user's token is missing or invalid."""
+
+    status = 401
+    code = "identity_rejected"
+
+
 class OriginNotAllowed(SignpostError):
     status = 403
     code = "origin_not_allowed"
@@ -81,6 +90,11 @@ class EndUserNotFound(NotFound):
 class Conflict(SignpostError):
     status = 409
     code = "conflict"
+
+
+class RequestTimeout(SignpostError):
+    status = 408
+    code = "request_timeout"
 
 
 class PayloadTooLarge(SignpostError):

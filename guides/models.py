@@ -50,6 +50,11 @@ class App(SQLModel, table=True):
     struggle: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     # Bumped on every publish, unpublish or rollback: delivery caches compare it.
     publish_stamp: int = 0
+    # Identity verification (guides/identity.py): off, monitor or enforce, and the failures
+    # counted since the mode was last changed.
+    identity_mode: str = Field(default="off", max_length=10)
+    identity_failures: int = 0
+    identity_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -81,6 +81,7 @@ _APP_AND_USER = (
         App.allowed_origins,
         App.theme,
         App.struggle,
+        App.identity_mode,
         EndUser.id.label("user_id"),  # type: ignore[union-attr]
         EndUser.traits,
         EndUser.is_anonymous,

@@ -26,6 +26,7 @@ from server.migrations import upgrade_to_head
 from server.ratelimit import RateLimiter
 from server.settings import Settings
 from server.state import AppState
+from server.transport_security import StrictTransportSecurity
 
 
 class LifespanState(TypedDict):
@@ -69,6 +70,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             delivery=DeliveryCache(),
             bundle=sdk_api.Bundle(),
             ingest_limit=RateLimiter(settings.ingest_rate_per_second, settings.ingest_burst),
+            client_limit=RateLimiter(
+                settings.client_rate_per_second,
+                settings.client_burst,
+                message="too many requests from this address; retry after the number of "
+                "seconds in Retry-After",
+            ),
             committer=GroupCommitter(db),
         )
         state.committer.start()
@@ -100,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     middleware = [
         Middleware(Compression, minimum_size=1000),
         Middleware(AdminSecurityHeaders),
+        Middleware(StrictTransportSecurity),
     ]
     return Starlette(
         debug=False,

@@ -1,5 +1,5 @@
 """The `signpost` command: serve, demo, migrate, backup, restore, create-admin, apps, guides,
-analytics, events."""
+analytics, events, users."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from analytics.privacy import delete_end_user, export_end_user
 from analytics.retention import prune_raw_events, pruned_before
 from analytics.rollups import rebuild_rollups
 from guides import App, SignpostError, create_app
@@ -161,6 +162,24 @@ def _parser() -> argparse.ArgumentParser:
         "--days", type=int, help="keep this many days (default: raw_event_retention_days)"
     )
     prune.add_argument("--data-dir", type=Path)
+
+    users = commands.add_parser(
+        "users", help="Privacy requests about one end user (export, delete)."
+    ).add_subparsers(required=True, metavar="ACTION")
+    export_user = users.add_parser(
+        "export", help="Print (or write) everything stored about one end user, as JSON."
+    )
+    export_user.set_defaults(handler=_users_export)
+    delete_user = users.add_parser(
+        "delete", help="Delete one end user and every row about them; rollups are corrected."
+    )
+    delete_user.set_defaults(handler=_users_delete)
+    delete_user.add_argument("--yes", action="store_true", help="really delete (no undo)")
+    for sub in (export_user, delete_user):
+        sub.add_argument("user", help="the customer's user id, or anon:<anonymous id>")
+        sub.add_argument("--app", required=True, help="app name, public key or id")
+        sub.add_argument("--data-dir", type=Path)
+    export_user.add_argument("--out", type=Path, help="write to this file instead of stdout")
     return parser
 
 
@@ -393,6 +412,40 @@ def _events_prune(args: argparse.Namespace, settings: Settings) -> int:
         f"Removed {result.events_deleted} raw events that occurred before"
         f" {result.cutoff:%Y-%m-%d %H:%M} UTC; partitions dropped: {dropped}."
     )
+    return 0
+
+
+def _users_export(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.read() as session:
+            app = _find_app(session, args.app)
+            assert app.id is not None
+            exported = export_end_user(session=session, app_id=app.id, user_id=args.user)
+    finally:
+        database.dispose()
+    text = json.dumps(exported, indent=2, sort_keys=True) + "\n"
+    if args.out:
+        args.out.write_text(text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _users_delete(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.yes:
+        raise CliError(f"this deletes every row about {args.user!r} for good; add --yes")
+    database = _database(settings)
+    try:
+        with database.write() as session:
+            app = _find_app(session, args.app)
+            assert app.id is not None
+            deleted = delete_end_user(session=session, app_id=app.id, user_id=args.user)
+    finally:
+        database.dispose()
+    for table, count in deleted.items():
+        print(f"{table}: {count}")
     return 0
 
 

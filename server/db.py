@@ -4,12 +4,18 @@ SQLite gets WAL mode, a busy timeout and `BEGIN IMMEDIATE` for every write trans
 behind one in-process writer lock. With deferred transactions, concurrent read-then-write
 transactions fail with "database is locked" despite the busy timeout (1,969 of 2,000 on
 this machine); taking the write lock up front makes them wait their turn instead.
+
+When PostgreSQL cannot be reached, connecting gives up after CONNECT_TIMEOUT_SECONDS and
+for the next OUTAGE_HOLD_SECONDS every session fails at once with `StorageUnavailable`
+(503 with Retry-After) instead of each request waiting on its own connection attempt; the
+SDK keeps its events and sends them again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -19,9 +25,15 @@ from typing import Any
 from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session
 
+from guides.errors import StorageUnavailable
+
 _BEGIN_OPTION = "signpost_sqlite_begin"
+CONNECT_TIMEOUT_SECONDS = 2  # libpq's smallest useful value
+POOL_TIMEOUT_SECONDS = 5
+OUTAGE_HOLD_SECONDS = 1.0
 
 
 class Database:
@@ -34,7 +46,13 @@ class Database:
             self.engine = _sqlite_engine(url, busy_timeout_ms)
         else:
             self.engine = create_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                # An unreachable database must give a fast 503, not a request that hangs.
+                pool_timeout=POOL_TIMEOUT_SECONDS,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
             )
         self._write_engine = (
             self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
@@ -47,16 +65,38 @@ class Database:
         in_memory = make_url(url).database in (None, "", ":memory:")
         self.quick = QuickReader(url, busy_timeout_ms) if self.is_sqlite and not in_memory else None
 
+        self._down_until = 0.0
+
+    def _check_up(self) -> None:
+        if self._down_until and time.monotonic() < self._down_until:
+            raise StorageUnavailable("the database is unavailable; retry shortly")
+
+    @contextmanager
+    def _watch(self) -> Iterator[None]:
+        """Remember an unreachable PostgreSQL for a moment (a locked SQLite is not down)."""
+        try:
+            yield
+        except (OperationalError, DisconnectionError) as exc:
+            invalidated = getattr(exc, "connection_invalidated", False)
+            if not self.is_sqlite and (invalidated or _is_connect_error(exc)):
+                self._down_until = time.monotonic() + OUTAGE_HOLD_SECONDS
+            raise
+        else:
+            self._down_until = 0.0
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; it never commits."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        self._check_up()
+        with self._watch(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction commits when the block ends, or rolls back on error."""
+        self._check_up()
         with (
+            self._watch(),
             self._write_lock or nullcontext(),
             Session(self._write_engine, expire_on_commit=False) as session,
         ):
@@ -137,6 +177,13 @@ class QuickReader:
             for connection in self._opened:
                 connection.close()
             self._opened.clear()
+
+
+def _is_connect_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(
+        sign in text for sign in ("connection", "timeout expired", "could not connect", "closed")
+    )
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:

@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from analytics.ingest import IngestResult, PreparedBatch, store_batches
+from guides.errors import StorageUnavailable
 from server.db import Database
 
 MAX_GROUP_EVENTS = 2000
@@ -73,7 +74,7 @@ class GroupCommitter:
                     by_app[app_id].append(prepared)
                 for app_id, batches in by_app.items():
                     store_batches(session=session, app_id=app_id, prepared=batches)
-        except (OperationalError, DisconnectionError) as exc:
+        except (OperationalError, DisconnectionError, StorageUnavailable) as exc:
             for *_, future in group:
                 future.set_exception(exc)
         except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from typing import Any, TypeVar
@@ -9,28 +10,45 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
-from guides.errors import InvalidPayload, MalformedJson, PayloadTooLarge, fields_from_pydantic
+from guides.errors import (
+    InvalidPayload,
+    MalformedJson,
+    PayloadTooLarge,
+    RequestTimeout,
+    fields_from_pydantic,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing one over `limit` bytes before reading it all (413)."""
+async def read_body(request: Request, limit: int, timeout: float | None = None) -> bytes:
+    """The body, refusing one over `limit` bytes before reading it all (413), or one that
+    takes longer than `timeout` seconds to arrive (408: a slow client holds nothing)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body is {declared} bytes; the limit is {limit}")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is over the limit of {limit} bytes")
-        chunks.append(chunk)
+
+    async def receive_all() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"the body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(receive_all(), timeout)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"the body did not arrive within {timeout:g} seconds; send it at once"
+        ) from None
     return b"".join(chunks)
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    body = await read_body(request, limit)
+async def read_json(request: Request, limit: int, timeout: float | None = None) -> Any:
+    body = await read_body(request, limit, timeout)
     try:
         return json.loads(body, parse_constant=_not_json, parse_float=_finite_float)
     except (ValueError, UnicodeDecodeError) as exc:

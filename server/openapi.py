@@ -124,11 +124,12 @@ EVENTS_ANSWER = {
 
 ERROR_STATUSES = {
     "400": "The body is not JSON.",
-    "401": "No app has this key.",
+    "401": "No app has this key, or the app verifies identities and `user_token` was refused.",
     "403": "The page's origin is not one of the app's allowed origins.",
+    "408": "The body did not arrive in time.",
     "413": "The body is over the size limit.",
     "422": "A field is invalid; `fields` names each.",
-    "429": "Too many requests for this app key; retry after `Retry-After` seconds.",
+    "429": "Too many requests for this app key or client; retry after `Retry-After` seconds.",
     "503": "The database is unavailable; retry after `Retry-After` seconds.",
 }
 

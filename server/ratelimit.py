@@ -1,4 +1,5 @@
-"""Per-app-key rate limit of event ingestion: a token bucket per key in each server process.
+"""Rate limits of the SDK endpoints: a token bucket per key in each server process, used
+per app key for event ingestion and per client address for every SDK request.
 
 Each app key earns `rate` tokens a second up to `burst`; a batch costs one token per event
 (at least one). A batch that finds too few tokens is refused with 429 and a Retry-After of
@@ -26,7 +27,10 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         max_keys: int = MAX_KEYS,
+        message: str = "too many events for this app key; retry after the number of seconds "
+        "in Retry-After",
     ) -> None:
+        self.message = message
         self.rate = rate
         self.burst = max(1, burst)
         self.clock = clock
@@ -51,10 +55,7 @@ class RateLimiter:
                 tokens -= cost
                 error = None
             else:
-                error = RateLimited(
-                    "too many events for this app key; retry after the number of seconds "
-                    "in Retry-After"
-                )
+                error = RateLimited(self.message)
                 error.retry_after = max(1, math.ceil((cost - tokens) / self.rate))
             self._buckets[key] = (tokens, now)
             while len(self._buckets) > self.max_keys:

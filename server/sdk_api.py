@@ -15,6 +15,12 @@ from starlette.routing import Route
 from analytics.ingest import EventBatch, PreparedBatch, prepare_batch
 from guides.apps import app_for_key, check_origin
 from guides.delivery import SessionRequest, returning_user_session, start_session
+from guides.identity import (
+    EVENT_GRACE_SECONDS,
+    identity_problem,
+    record_identity_failure,
+    refuse_if_enforced,
+)
 from sdk import BUNDLE_PATH
 from server.http import parse, read_json
 from server.openapi import openapi_document
@@ -39,9 +45,25 @@ def _cors(origin: str | None) -> dict[str, str]:
     }
 
 
+def _charge_client(request: Request, state: AppState) -> None:
+    """One token of the client address's bucket, before reading the body (429 beyond)."""
+    state.client_limit.take(request.client.host if request.client else "", 1)
+
+
+async def _read(request: Request, state: AppState) -> object:
+    settings = state.settings
+    return await read_json(request, settings.max_body_bytes, settings.body_timeout_seconds)
+
+
 async def session(request: Request) -> Response:
     state: AppState = request.state.signpost
-    payload = parse(SessionRequest, await read_json(request, state.settings.max_body_bytes))
+    _charge_client(request, state)
+    payload = parse(
+        SessionRequest,
+        await read_json(
+            request, state.settings.max_body_bytes, state.settings.body_timeout_seconds
+        ),
+    )
     origin = request.headers.get("origin")
     body = None
     if state.db.is_sqlite:
@@ -49,18 +71,33 @@ async def session(request: Request) -> Response:
         # answering on the event loop saves the worker-thread hop (a third of the request's
         # time, bench/delivery.py). Storing a new user or new traits still goes to a thread.
         body = returning_user_session(
-            sessions=state.db, cache=state.delivery, request=payload, origin=origin
+            sessions=state.db,
+            cache=state.delivery,
+            request=payload,
+            origin=origin,
+            server_key=state.server_key,
         )
     if body is None:
         body = await run_in_threadpool(
-            start_session, sessions=state.db, cache=state.delivery, request=payload, origin=origin
+            start_session,
+            sessions=state.db,
+            cache=state.delivery,
+            request=payload,
+            origin=origin,
+            server_key=state.server_key,
         )
     return JSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
 
 
 async def events(request: Request) -> Response:
     state: AppState = request.state.signpost
-    batch = parse(EventBatch, await read_json(request, state.settings.max_body_bytes))
+    _charge_client(request, state)
+    batch = parse(
+        EventBatch,
+        await read_json(
+            request, state.settings.max_body_bytes, state.settings.body_timeout_seconds
+        ),
+    )
     # Before any database work: a flood from one app costs the others nothing.
     state.ingest_limit.take(batch.app_key, len(batch.events))
     origin = request.headers.get("origin")
@@ -77,7 +114,20 @@ def _prepare(state: AppState, batch: EventBatch, origin: str | None) -> tuple[in
     with state.db.read() as read_session:
         app = app_for_key(read_session, batch.app_key)
         check_origin(app, origin)
-    assert app.id is not None
+        assert app.id is not None
+        problem = identity_problem(
+            read_session,
+            app_id=app.id,
+            mode=app.identity_mode,
+            server_key=state.server_key,
+            user_id=batch.user_id,
+            token=batch.user_token,
+            grace_seconds=EVENT_GRACE_SECONDS,
+        )
+    if problem is not None:
+        with state.db.write() as write_session:
+            record_identity_failure(session=write_session, app_id=app.id)
+        refuse_if_enforced(app.identity_mode, problem)
     return app.id, prepare_batch(app, batch, received_at)
 
 

@@ -120,6 +120,25 @@ class Settings(BaseSettings):
         "the months ahead, and raw-event retention.",
     )
 
+    client_rate_per_second: float = Field(
+        50,
+        ge=0,
+        description="Requests per second one client address may make to `/sdk/v1/session` "
+        "and `/sdk/v1/events` on each server process (429 with Retry-After beyond it); "
+        "generous, as many users may share an office's address. 0 turns the limit off.",
+    )
+    client_burst: int = Field(
+        300,
+        ge=1,
+        description="Requests one client address may make at once above its rate.",
+    )
+    body_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        description="A request body must arrive within this time; a slower client is cut "
+        "off with 408, so a trickle of bytes cannot hold a worker.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -22,4 +22,10 @@ class AppState:
     delivery: DeliveryCache
     bundle: Bundle
     ingest_limit: RateLimiter
+    client_limit: RateLimiter
     committer: GroupCommitter
+
+    @property
+    def server_key(self) -> str:
+        """The server's secret key: identity-verification secrets are derived from it."""
+        return self.settings.ensure_secret_key().get_secret_value()

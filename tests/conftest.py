@@ -76,3 +76,10 @@ def db(settings: Settings) -> Iterator[Database]:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fault tests' counts (sent, acknowledged, stored, lost, duplicated), for CI logs."""
+    from tests.faults import print_reports
+
+    print_reports(terminalreporter)

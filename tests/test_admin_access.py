@@ -83,6 +83,7 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
     "admin:apps:update": ({"name": "Acme 2", "origins": ORIGIN}, "app.update"),
     "admin:apps:rotate_key": ({}, "app.rotate_key"),
     "admin:apps:identity_secret": ({}, "app.identity_secret"),
+    "admin:apps:identity_mode": ({"identity_mode": "monitor"}, "app.identity_mode"),
     "admin:members:invite": ({"email": "new@example.com", "role": "viewer"}, "member.invite"),
     "admin:members:role": ({"role": "viewer"}, "member.role"),
     "admin:members:remove": ({}, "member.remove"),

@@ -222,3 +222,40 @@ class TestTheme:
         with db.read() as session:
             fresh = session.get(App, app.id)
             assert fresh is not None and (fresh.name, fresh.theme) == ("Acme", {})
+
+
+class TestIdentityMode:
+    def test_an_owner_switches_to_monitor_and_sees_the_failures_counted(
+        self, client: TestClient, db: Database
+    ) -> None:
+        from guides.identity import record_identity_failure
+
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client, f"/admin/apps/{app.id}/identity-mode", csrf, identity_mode="monitor"
+        )
+        assert response.status_code == 303
+        with db.write() as session:
+            record_identity_failure(session=session, app_id=app.id or 0)
+            record_identity_failure(session=session, app_id=app.id or 0)
+        page = client.get(response.headers["location"])
+
+        assert page.template.name == "apps/detail.html"
+        assert page.context["app"].identity_mode == "monitor"
+        assert page.context["app"].identity_failures == 2
+        assert "Monitor: failures are counted, nobody is refused" in page.text
+        assert "<strong>2</strong>" in page.text
+
+    def test_an_unknown_mode_changes_nothing(self, client: TestClient, db: Database) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+        response = post(client, f"/admin/apps/{app.id}/identity-mode", csrf, identity_mode="strict")
+        page = client.get(response.headers["location"])
+        assert page.context["app"].identity_mode == "off"
+        assert "Choose off, monitor or enforce." in page.text

@@ -44,6 +44,7 @@ class TestErrorShape:
             ("MalformedJson", 400, "malformed_json"),
             ("InvalidPayload", 422, "invalid_payload"),
             ("UnknownAppKey", 401, "unknown_app_key"),
+            ("IdentityRejected", 401, "identity_rejected"),
             ("OriginNotAllowed", 403, "origin_not_allowed"),
             ("Forbidden", 403, "forbidden"),
             ("RateLimited", 429, "rate_limited"),
@@ -53,6 +54,7 @@ class TestErrorShape:
             ("EndUserNotFound", 404, "end_user_not_found"),
             ("RateLimited", 429, "rate_limited"),
             ("Conflict", 409, "conflict"),
+            ("RequestTimeout", 408, "request_timeout"),
             ("PayloadTooLarge", 413, "payload_too_large"),
             ("StorageUnavailable", 503, "storage_unavailable"),
         }

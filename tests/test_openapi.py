@@ -26,4 +26,4 @@ def test_the_document_describes_both_sdk_endpoints_from_the_validating_models(
     assert schemas["EventBatch"]["properties"]["events"]["maxItems"] == 500
     for path in document["paths"].values():
         statuses = set(path["post"]["responses"])
-        assert statuses == {"200", "400", "401", "403", "413", "422", "429", "503"}
+        assert statuses == {"200", "400", "401", "403", "408", "413", "422", "429", "503"}

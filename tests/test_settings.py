@@ -48,6 +48,9 @@ class TestLoadSettings:
             "ingest_burst": 20000,
             "raw_event_retention_days": None,
             "maintenance_interval_seconds": 3600,
+            "client_rate_per_second": 50,
+            "client_burst": 300,
+            "body_timeout_seconds": 10,
         }
         assert settings.is_sqlite
 
@@ -72,6 +75,9 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
         monkeypatch.setenv("SIGNPOST_RAW_EVENT_RETENTION_DAYS", "400")
         monkeypatch.setenv("SIGNPOST_MAINTENANCE_INTERVAL_SECONDS", "60")
+        monkeypatch.setenv("SIGNPOST_CLIENT_RATE_PER_SECOND", "7")
+        monkeypatch.setenv("SIGNPOST_CLIENT_BURST", "9")
+        monkeypatch.setenv("SIGNPOST_BODY_TIMEOUT_SECONDS", "2.5")
 
         settings = load_settings()
 
@@ -98,6 +104,9 @@ class TestLoadSettings:
             "ingest_burst": 50,
             "raw_event_retention_days": 400,
             "maintenance_interval_seconds": 60,
+            "client_rate_per_second": 7,
+            "client_burst": 9,
+            "body_timeout_seconds": 2.5,
         }
         assert not settings.is_sqlite
 

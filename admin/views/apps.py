@@ -25,6 +25,7 @@ from guides.apps import (
     update_theme,
 )
 from guides.errors import AppNotFound, SignpostError
+from guides.identity import IdentityMode, set_identity_mode
 from guides.models import App
 from guides.themes import DEFAULT_THEME
 from server import accounts
@@ -191,6 +192,7 @@ def detail(request: Request) -> Response:
             "guides": guides,
             "secrets": secrets,
             "broken_targets": broken,
+            "identity_modes": list(IdentityMode),
             "snippet": snippet(request, app),
             "done": request.query_params.get("done", ""),
         },
@@ -302,3 +304,27 @@ def identity_secret(request: Request) -> Response:
     return render(
         request, "apps/secret.html", {"app": app, "secret": secret, "fingerprint": row.fingerprint}
     )
+
+
+def identity_mode(request: Request) -> Response:
+    """Off, monitor (count failures) or enforce (refuse them): see guides/identity.py."""
+    admin = current_admin(request)
+    app_id = request.path_params["app_id"]
+    with db_of(request).write() as session:
+        app = app_of_workspace(session, admin, app_id)
+        before = {"identity_mode": app.identity_mode}
+        try:
+            set_identity_mode(session=session, app=app, mode=text(request, "identity_mode"))
+        except SignpostError:
+            return redirect_to(request, "admin:apps:detail", app_id=app_id, done="bad_mode")
+        audit(
+            session,
+            request,
+            "app.identity_mode",
+            target_type="app",
+            target_id=app_id,
+            target_label=app.name,
+            before=before,
+            after={"identity_mode": app.identity_mode},
+        )
+    return redirect_to(request, "admin:apps:detail", app_id=app_id, done="identity_mode")

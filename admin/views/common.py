@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from admin.guard import current_admin
+from server.addresses import anonymize_ip
 from server.audit import record_audit
 from server.db import Database
 from server.state import AppState
@@ -26,7 +27,8 @@ def db_of(request: Request) -> Database:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The client's network, never its whole address (server/addresses.py)."""
+    return anonymize_ip(request.client.host) if request.client else ""
 
 
 def redirect_to(request: Request, name: str, *, done: str = "", **params: Any) -> RedirectResponse:

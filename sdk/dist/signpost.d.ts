@@ -52,8 +52,12 @@ export type SignpostEventName = keyof SignpostEvents;
 export type Handler<N extends SignpostEventName> = (detail: SignpostEvents[N], event: CustomEvent) => void;
 
 export interface SignpostApi {
-  /** Set the signed-in user; traits are flat. Asks for a new session. */
-  identify(userId: string | number | null, traits?: Record<string, Trait>): void;
+  /**
+   * Set the signed-in user; traits are flat. Asks for a new session. `userToken` is the
+   * identity token your server signed for this user (docs/security.md); call again with a
+   * fresh one before it expires.
+   */
+  identify(userId: string | number | null, traits?: Record<string, Trait>, userToken?: string | null): void;
   /** Record a custom event; it may complete checklist items. */
   track(name: string, properties?: Record<string, Trait>): void;
   /** Show a delivered guide now, by id or slug. */

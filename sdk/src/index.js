@@ -48,7 +48,8 @@ function boot() {
   ));
   const queued = (existing && existing.q) || [];
   global.Signpost = api;
-  for (const args of Array.from(queued)) call(args[0], Array.prototype.slice.call(args, 1));
+  // Each queued entry is an `arguments` object, which is iterable.
+  for (const [method, ...args] of /** @type {any[][]} */ (Array.from(queued))) call(method, args);
   start();
 }
 

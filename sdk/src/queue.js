@@ -26,7 +26,7 @@ import { keysWithPrefix, readJson, writeJson } from './storage.js';
  * @property {number | null} step_index
  * @property {Record<string, string | number | boolean | null>} properties
  */
-/** @typedef {{event: SdkEvent, user_id: string | null, anonymous_id: string}} QueueItem */
+/** @typedef {{event: SdkEvent, user_id: string | null, user_token?: string, anonymous_id: string}} QueueItem */
 /**
  * @typedef {Object} QueueOptions
  * @property {StorageLike} storage

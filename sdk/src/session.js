@@ -56,7 +56,8 @@ const objectOr = (value, fallback) => (value && typeof value === 'object' ? valu
  * @returns {Session}
  */
 export function parseSession(body) {
-  if (!body || !Array.isArray(body.guides)) throw new Error('session response without guides');
+  // Only requestSession catches it, and answers MALFORMED: no message is ever read.
+  if (!body || !Array.isArray(body.guides)) throw MALFORMED;
   return {
     ...body,
     guides: body.guides.filter(playable),
@@ -81,6 +82,7 @@ export async function requestSession(api_host, app_key, state, signal) {
   const body = JSON.stringify({
     app_key,
     user_id: state.user_id,
+    user_token: state.user_token,
     anonymous_id: state.anonymous_id,
     traits: state.traits,
     url: location.href,

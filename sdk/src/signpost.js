@@ -133,7 +133,7 @@ export function createSignpost(config) {
       step_index,
       properties,
     };
-    const item = { event, user_id: state.user_id, anonymous_id: state.anonymous_id };
+    const item = { event, user_id: state.user_id, user_token: state.user_token, anonymous_id: state.anonymous_id };
     if (delivery) delivery.add(item);
     else {
       early.push(item);
@@ -331,10 +331,14 @@ export function createSignpost(config) {
       deliver(location.href);
     }),
 
-    identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits) => {
+    identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits, /** @type {unknown} */ user_token) => {
       const id = user_id === null || user_id === undefined || user_id === '' ? null : String(user_id);
-      const next = flatten({ ...(id === state.user_id ? state.traits : {}), ...flatten(traits, 100) }, 100);
-      if (id === state.user_id && JSON.stringify(next) === JSON.stringify(state.traits)) return;
+      const same = id === state.user_id;
+      // A fresh token (the old one expiring) needs no new session: later events carry it.
+      // Called again without one, the same user keeps theirs; another user starts without.
+      if (user_token !== undefined || !same) state.user_token = /** @type {string | undefined} */ (user_token);
+      const next = flatten({ ...(same ? state.traits : {}), ...flatten(traits, 100) }, 100);
+      if (same && JSON.stringify(next) === JSON.stringify(state.traits)) return;
       state.user_id = id;
       state.traits = next;
       refreshSession();

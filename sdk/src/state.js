@@ -53,6 +53,9 @@ export function createState(storage, app_key, anonymous_id) {
   const state = {
     /** @type {string | null} */
     user_id: null,
+    /** The identity token from the customer's server (`identify`'s third argument). */
+    /** @type {string | undefined} */
+    user_token: undefined,
     anonymous_id,
     /** @type {Flat} */
     traits: {},
@@ -108,7 +111,7 @@ export function createState(storage, app_key, anonymous_id) {
       storage.removeItem('signpost:progress:' + app_key + ':a:' + state.anonymous_id);
       if (state.player) state.player.stop();
       state.player = null;
-      state.user_id = null;
+      state.user_id = null; // the token is ignored for anonymous users; identify() replaces it
       state.anonymous_id = next_anonymous_id;
       state.traits = {};
       state.finished.clear();

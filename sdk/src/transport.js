@@ -56,10 +56,11 @@ export function createTransport({ config, queue, scope, onDrop }) {
 
   /** @param {QueueItem[]} batch */
   function body(batch) {
+    // The first item's user_id, user_token and anonymous_id; its own event goes in `events`.
     return JSON.stringify({
+      ...batch[0],
+      event: undefined,
       app_key: config.app_key,
-      user_id: batch[0].user_id,
-      anonymous_id: batch[0].anonymous_id,
       sent_at: new Date().toISOString(),
       events: batch.map((item) => item.event),
     });

@@ -32,6 +32,6 @@ export function uuid7(now = Date.now()) {
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;
   bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = Array.from(bytes, (b) => (b + 0x100).toString(16).slice(1)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // A dash before bytes 4, 6, 8 and 10: 8-4-4-4-12 hex digits.
+  return Array.from(bytes, (b, i) => (i > 3 && i < 11 && !(i & 1) ? '-' : '') + (b + 0x100).toString(16).slice(1)).join('');
 }
