@@ -11,7 +11,16 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin.guard import action, page, public
-from admin.views import accounts, apps, audit_log, guides, lifecycle, members, picker
+from admin.views import (
+    accounts,
+    api_tokens,
+    apps,
+    audit_log,
+    guides,
+    lifecycle,
+    members,
+    picker,
+)
 from server.accounts import Role
 
 STATIC = Path(__file__).parent / "static"
@@ -77,6 +86,12 @@ member_routes: list[BaseRoute] = [
     ),
 ]
 
+api_token_routes: list[BaseRoute] = [
+    _get("/", api_tokens.list_tokens, "list", Role.owner),
+    _post("/", api_tokens.create, "create", Role.owner),
+    _post("/{token_id:int}/revoke", api_tokens.revoke, "revoke", Role.owner),
+]
+
 routes: list[BaseRoute] = [
     _get("/", home, "home"),
     Route("/login", public(accounts.login_form), methods=["GET"], name="login"),
@@ -100,6 +115,7 @@ routes: list[BaseRoute] = [
     Mount("/apps", routes=app_routes, name="apps"),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),
+    Mount("/api-tokens", routes=api_token_routes, name="api_tokens"),
     _get("/audit", audit_log.list_entries, "audit", Role.owner),
     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
 ]

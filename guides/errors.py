@@ -4,8 +4,10 @@ SignpostError                 400 bad_request
 ├── MalformedJson             400 malformed_json
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
+├── Unauthorized              401 unauthorized         (no live API token)
 ├── OriginNotAllowed          403 origin_not_allowed
 ├── Forbidden                 403 forbidden            (an admin's role does not allow it)
+│   └── InsufficientScope     403 insufficient_scope   (a read API token asked to write)
 ├── NotFound                  404 not_found
 │   ├── AppNotFound           404 app_not_found
 │   ├── GuideNotFound         404 guide_not_found
@@ -51,6 +53,11 @@ class UnknownAppKey(SignpostError):
     code = "unknown_app_key"
 
 
+class Unauthorized(SignpostError):
+    status = 401
+    code = "unauthorized"
+
+
 class OriginNotAllowed(SignpostError):
     status = 403
     code = "origin_not_allowed"
@@ -59,6 +66,10 @@ class OriginNotAllowed(SignpostError):
 class Forbidden(SignpostError):
     status = 403
     code = "forbidden"
+
+
+class InsufficientScope(Forbidden):
+    code = "insufficient_scope"
 
 
 class NotFound(SignpostError):

@@ -20,8 +20,7 @@ from guides import store
 from guides.authoring import guide_document, save_guide
 from guides.documents import GuideDocument
 from guides.errors import InvalidPayload, fields_from_pydantic
-from guides.models import GuideStatus
-from guides.publishing import publish_guide, unpublish_guide
+from guides.publishing import bring_to_status
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -85,14 +84,12 @@ def import_guides(
         guide = saved.guide
         assert guide.id is not None
         action = "created" if saved.created else "updated" if saved.changed else "unchanged"
-        if document.status == GuideStatus.published:
-            before = guide.live_version
-            version = publish_guide(session=session, guide_id=guide.id, author=author)
-            if version.number != before:
-                action = "published"
-        elif document.status == GuideStatus.draft and guide.live_version is not None:
-            unpublish_guide(session=session, guide_id=guide.id)
-            action = "unpublished"
+        moved = bring_to_status(
+            session=session, guide_id=guide.id, status=document.status, author=author
+        )
+        if moved is not None and moved != "archived":
+            action = moved
+        session.refresh(guide)
         outcomes.append(ImportOutcome(document.slug, action, guide.live_version))
     return outcomes
 

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from admin.headers import AdminSecurityHeaders
 from admin.routes import routes as admin_routes
 from guides.delivery import DeliveryCache
-from server import authoring_api, demo, sdk_api
+from server import api, authoring_api, demo, sdk_api
 from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Before "/sdk/v1": a Mount that matches a prefix never falls through to the next one.
         Mount("/sdk/v1/authoring", routes=authoring_api.routes, name="authoring"),
         Mount("/sdk/v1", routes=sdk_api.routes, name="sdk"),
+        Mount("/api/v1", routes=api.routes, name="api"),
         Route("/admin", admin_redirect, name="admin_root"),
         Mount("/admin", routes=admin_routes, name="admin"),
     ]

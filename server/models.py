@@ -8,5 +8,6 @@ def import_all_models() -> None:
     import guides.models
     import guides.picking  # noqa: F401
     import server.accounts
+    import server.api_tokens
     import server.audit
     import server.sessions  # noqa: F401

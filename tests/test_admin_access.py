@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from admin.routes import routes as admin_routes
 from guides import App
 from server.accounts import Role, ensure_workspace, invite
+from server.api_tokens import create_api_token
 from server.audit import AuditEntry
 from server.db import Database
 from tests.admin_client import post, sign_in
@@ -99,6 +100,11 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
         "guide.pick_element",
     ),
     "admin:guides:preview": ({"picker_url": ORIGIN + "/dashboard"}, "guide.preview"),
+    "admin:api_tokens:create": (
+        {"name": "CI", "scope": "read", "app_ids": "{app_id}"},
+        "api_token.create",
+    ),
+    "admin:api_tokens:revoke": ({}, "api_token.revoke"),
 }
 
 
@@ -110,6 +116,7 @@ class World:
     invitation_id: int
     invitation_token: str
     other_workspace_id: int
+    token_id: int
 
     def path(self, route: AdminRoute) -> str:
         values = {
@@ -120,13 +127,14 @@ class World:
             "token": self.invitation_token,
             "number": 1,
             "pick_id": "0123456789abcdef",
+            "token_id": self.token_id,
         }
         return re.sub(r"\{(\w+):\w+\}", lambda m: str(values[m.group(1)]), route.path)
 
     def body(self, route: AdminRoute) -> dict[str, str]:
         data, _ = VALID_WRITES[route.name]
         return {
-            key: value.format(other_workspace_id=self.other_workspace_id)
+            key: value.format(other_workspace_id=self.other_workspace_id, app_id=self.app_id)
             for key, value in data.items()
         }
 
@@ -152,7 +160,16 @@ def world(db: Database) -> World:
             invited_by_id=member.id,
         )
         assert invitation.id
-        return World(app.id, guide.id, member.id, invitation.id, token, other.id)
+        api_token, _ = create_api_token(
+            session=session,
+            workspace_id=workspace.id,
+            name="CI",
+            scope="read",
+            app_ids=[app.id],
+            created_by="owner@example.com",
+        )
+        assert api_token.id
+        return World(app.id, guide.id, member.id, invitation.id, token, other.id, api_token.id)
 
 
 def audit_actions(db: Database) -> list[str]:
@@ -181,6 +198,7 @@ EXPECTED_TEMPLATES = {
     "admin:guides:pick": None,
     "admin:members:list": "members/list.html",
     "admin:audit": "audit/list.html",
+    "admin:api_tokens:list": "api_tokens/list.html",
 }
 
 

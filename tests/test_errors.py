@@ -46,6 +46,8 @@ class TestErrorShape:
             ("UnknownAppKey", 401, "unknown_app_key"),
             ("OriginNotAllowed", 403, "origin_not_allowed"),
             ("Forbidden", 403, "forbidden"),
+            ("Unauthorized", 401, "unauthorized"),
+            ("InsufficientScope", 403, "insufficient_scope"),
             ("RateLimited", 429, "rate_limited"),
             ("NotFound", 404, "not_found"),
             ("AppNotFound", 404, "app_not_found"),
