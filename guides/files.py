@@ -31,11 +31,46 @@ class GuideFile:
     document: GuideDocument
 
 
+SCHEMA_PATH = Path(__file__).parent / "guide.schema.json"
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     slug: str
     action: str  # "created", "updated", "published", "unpublished" or "unchanged"
     version: int | None
+    changes: tuple[str, ...] = ()  # what differs from the draft before, as field paths
+
+
+def guide_schema() -> dict[str, Any]:
+    """The JSON Schema of a guide file, made from the model that validates every guide."""
+    schema = GuideDocument.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Signpost guide",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed in guides/guide.schema.json and served by the API."""
+    return json.dumps(guide_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def changed_fields(before: Any, after: Any, path: str = "") -> list[str]:
+    """Where two plain documents differ: `name`, `steps[1].body`, `steps` (3 → 2)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            where = f"{path}.{key}" if path else str(key)
+            out.extend(changed_fields(before.get(key), after.get(key), where))
+        return out
+    if isinstance(before, list) and isinstance(after, list):
+        out = [f"{path} ({len(before)} → {len(after)})"] if len(before) != len(after) else []
+        for index, (old, new) in enumerate(zip(before, after, strict=False)):
+            out.extend(changed_fields(old, new, f"{path}[{index}]"))
+        return out
+    return [] if before == after else [path]
 
 
 def read_guide_files(path: Path) -> list[GuideFile]:
@@ -80,6 +115,14 @@ def import_guides(
     """Create or update each guide by slug and bring it to the status its document asks for."""
     outcomes = []
     for document in documents:
+        existing = store.guide_by_slug(session, app_id, document.slug)
+        before = (
+            guide_document(session=session, guide=existing).model_dump(
+                mode="json", exclude={"status"}
+            )
+            if existing is not None
+            else None
+        )
         saved = save_guide(session=session, app_id=app_id, document=document)
         guide = saved.guide
         assert guide.id is not None
@@ -90,7 +133,11 @@ def import_guides(
         if moved is not None and moved != "archived":
             action = moved
         session.refresh(guide)
-        outcomes.append(ImportOutcome(document.slug, action, guide.live_version))
+        after = guide_document(session=session, guide=guide).model_dump(
+            mode="json", exclude={"status"}
+        )
+        changes = tuple(changed_fields(before, after)) if before is not None else ()
+        outcomes.append(ImportOutcome(document.slug, action, guide.live_version, changes))
     return outcomes
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from guides.files import guide_schema
 from server.api.openapi import api_document
 
 DOCUMENT = api_document()
@@ -36,6 +37,18 @@ _env.filters["prose"] = _inline_code
 
 async def openapi_json(request: Request) -> Response:
     return JSONResponse(DOCUMENT, headers={"Cache-Control": "public, max-age=300"})
+
+
+GUIDE_SCHEMA = guide_schema()
+
+
+async def guide_schema_json(request: Request) -> Response:
+    """The JSON Schema of guide files and of the guide bodies of this API."""
+    return JSONResponse(
+        GUIDE_SCHEMA,
+        media_type="application/schema+json",
+        headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"},
+    )
 
 
 def _type_of(schema: dict[str, Any] | bool) -> str:

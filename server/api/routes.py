@@ -27,6 +27,7 @@ def by_method(**endpoints: Endpoint) -> Endpoint:
 routes = [
     Route("/openapi.json", reference.openapi_json, methods=["GET"], name="openapi"),
     Route("/", reference.reference_page, methods=["GET"], name="reference"),
+    Route("/schemas/guide.json", reference.guide_schema_json, methods=["GET"], name="guide_schema"),
     Route("/apps", resources.list_apps, methods=["GET"], name="apps"),
     Route("/apps/{app_id:int}", resources.get_app, methods=["GET"], name="app"),
     Route(
