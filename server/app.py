@@ -25,6 +25,7 @@ from server.migrations import upgrade_to_head
 from server.ratelimit import RateLimiter
 from server.settings import Settings
 from server.state import AppState
+from server.webhook_dispatch import WebhookDispatcher
 
 
 class LifespanState(TypedDict):
@@ -69,12 +70,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             bundle=sdk_api.Bundle(),
             ingest_limit=RateLimiter(settings.ingest_rate_per_second, settings.ingest_burst),
             committer=GroupCommitter(db),
+            webhooks=WebhookDispatcher(
+                db,
+                settings.ensure_secret_key().get_secret_value(),
+                retry_seconds=settings.webhook_retry_seconds,
+                timeout_seconds=settings.webhook_timeout_seconds,
+            ),
         )
         state.committer.start()
+        state.webhooks.start()
         logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
         try:
             yield {"signpost": state}
         finally:
+            state.webhooks.stop()
             state.committer.stop()
             db.dispose()
 

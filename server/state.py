@@ -10,6 +10,7 @@ from server.db import Database
 from server.group_commit import GroupCommitter
 from server.ratelimit import RateLimiter
 from server.settings import Settings
+from server.webhook_dispatch import WebhookDispatcher
 
 if TYPE_CHECKING:
     from server.sdk_api import Bundle
@@ -23,3 +24,4 @@ class AppState:
     bundle: Bundle
     ingest_limit: RateLimiter
     committer: GroupCommitter
+    webhooks: WebhookDispatcher

@@ -46,6 +46,8 @@ class TestLoadSettings:
             "authoring_token_minutes": 30,
             "ingest_rate_per_second": 1000,
             "ingest_burst": 20000,
+            "webhook_retry_seconds": 30.0,
+            "webhook_timeout_seconds": 10.0,
         }
         assert settings.is_sqlite
 
@@ -68,6 +70,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_AUTHORING_TOKEN_MINUTES", "5")
         monkeypatch.setenv("SIGNPOST_INGEST_RATE_PER_SECOND", "2.5")
         monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
+        monkeypatch.setenv("SIGNPOST_WEBHOOK_RETRY_SECONDS", "0.5")
+        monkeypatch.setenv("SIGNPOST_WEBHOOK_TIMEOUT_SECONDS", "3")
 
         settings = load_settings()
 
@@ -92,6 +96,8 @@ class TestLoadSettings:
             "authoring_token_minutes": 5,
             "ingest_rate_per_second": 2.5,
             "ingest_burst": 50,
+            "webhook_retry_seconds": 0.5,
+            "webhook_timeout_seconds": 3.0,
         }
         assert not settings.is_sqlite
 

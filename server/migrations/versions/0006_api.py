@@ -1,4 +1,5 @@
-"""api: API tokens for /api/v1 (server/api_tokens.py), stored as digests
+"""api: API tokens for /api/v1 (server/api_tokens.py), stored as digests; webhook endpoints
+and their delivery outbox (analytics/webhooks.py)
 
 Revision ID: 0006
 Revises: 0003b
@@ -43,8 +44,52 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest"),
     )
     op.create_index("ix_api_token_workspace_id", "api_token", ["workspace_id"], unique=False)
+    op.create_table(
+        "webhook_endpoint",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("url", String(length=2000), nullable=False),
+        sa.Column("events", JSON, nullable=False),
+        sa.Column("salt", String(length=64), nullable=False),
+        sa.Column("fingerprint", String(length=16), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", Time(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_webhook_endpoint_app_id", "webhook_endpoint", ["app_id"], unique=False)
+    op.create_table(
+        "webhook_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("endpoint_id", sa.Integer(), nullable=False),
+        sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", String(length=36), nullable=False),
+        sa.Column("event_type", String(length=40), nullable=False),
+        sa.Column("payload", JSON, nullable=False),
+        sa.Column("status", String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", Time(timezone=True), nullable=False),
+        sa.Column("locked_until", Time(timezone=True), nullable=True),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_error", String(length=500), nullable=False),
+        sa.Column("created_at", Time(timezone=True), nullable=False),
+        sa.Column("delivered_at", Time(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["endpoint_id"], ["webhook_endpoint.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("endpoint_id", "event_id"),
+    )
+    for column in ("app_id", "endpoint_id", "next_attempt_at", "status"):
+        op.create_index(
+            f"ix_webhook_delivery_{column}", "webhook_delivery", [column], unique=False
+        )
 
 
 def downgrade() -> None:
+    for column in ("app_id", "endpoint_id", "next_attempt_at", "status"):
+        op.drop_index(f"ix_webhook_delivery_{column}", table_name="webhook_delivery")
+    op.drop_table("webhook_delivery")
+    op.drop_index("ix_webhook_endpoint_app_id", table_name="webhook_endpoint")
+    op.drop_table("webhook_endpoint")
     op.drop_index("ix_api_token_workspace_id", table_name="api_token")
     op.drop_table("api_token")
