@@ -20,6 +20,7 @@ from admin.views import (
     lifecycle,
     members,
     picker,
+    webhooks,
 )
 from server.accounts import Role
 
@@ -86,6 +87,15 @@ member_routes: list[BaseRoute] = [
     ),
 ]
 
+webhook_routes: list[BaseRoute] = [
+    _get("/", webhooks.list_endpoints, "list"),
+    _post("/", webhooks.create, "create", Role.owner),
+    _get("/{endpoint_id:int}", webhooks.deliveries, "deliveries"),
+    _post("/{endpoint_id:int}/rotate-secret", webhooks.rotate, "rotate", Role.owner),
+    _post("/{endpoint_id:int}/remove", webhooks.remove, "remove", Role.owner),
+    _post("/deliveries/{delivery_id:int}/resend", webhooks.resend, "resend", Role.owner),
+]
+
 api_token_routes: list[BaseRoute] = [
     _get("/", api_tokens.list_tokens, "list", Role.owner),
     _post("/", api_tokens.create, "create", Role.owner),
@@ -112,6 +122,7 @@ routes: list[BaseRoute] = [
     ),
     # Before "/apps": a Mount that matches a prefix never falls through to the next one.
     Mount("/apps/{app_id:int}/guides", routes=app_guide_routes, name="guides"),
+    Mount("/apps/{app_id:int}/webhooks", routes=webhook_routes, name="webhooks"),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import UniqueConstraint, or_, update
+from sqlalchemy import UniqueConstraint, delete, or_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from guides.columns import JSONColumn, UTCDateTime, utcnow
@@ -142,6 +142,8 @@ def rotate_endpoint_secret(
 
 def delete_endpoint(*, session: Session, app_id: int, endpoint_id: int) -> WebhookEndpoint:
     endpoint = endpoint_of_app(session, app_id, endpoint_id)
+    # Explicitly, not only by the foreign key: SQLite enforces it only when told to.
+    session.execute(delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint_id))
     session.delete(endpoint)
     session.flush()
     return endpoint

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
 from admin.routes import routes as admin_routes
+from analytics.webhooks import WebhookDelivery, create_endpoint
 from guides import App
 from server.accounts import Role, ensure_workspace, invite
 from server.api_tokens import create_api_token
@@ -105,6 +106,13 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
         "api_token.create",
     ),
     "admin:api_tokens:revoke": ({}, "api_token.revoke"),
+    "admin:webhooks:create": (
+        {"url": "https://hooks.example.com/in", "events": "guide_completed"},
+        "webhook.create",
+    ),
+    "admin:webhooks:rotate": ({}, "webhook.rotate_secret"),
+    "admin:webhooks:remove": ({}, "webhook.delete"),
+    "admin:webhooks:resend": ({}, "webhook.resend"),
 }
 
 
@@ -117,6 +125,8 @@ class World:
     invitation_token: str
     other_workspace_id: int
     token_id: int
+    endpoint_id: int
+    delivery_id: int
 
     def path(self, route: AdminRoute) -> str:
         values = {
@@ -128,6 +138,8 @@ class World:
             "number": 1,
             "pick_id": "0123456789abcdef",
             "token_id": self.token_id,
+            "endpoint_id": self.endpoint_id,
+            "delivery_id": self.delivery_id,
         }
         return re.sub(r"\{(\w+):\w+\}", lambda m: str(values[m.group(1)]), route.path)
 
@@ -169,7 +181,35 @@ def world(db: Database) -> World:
             created_by="owner@example.com",
         )
         assert api_token.id
-        return World(app.id, guide.id, member.id, invitation.id, token, other.id, api_token.id)
+        endpoint, _ = create_endpoint(
+            session=session,
+            app_id=app.id,
+            url="https://hooks.example.com/in",
+            events=["guide_completed"],
+            server_key="k" * 40,
+        )
+        delivery = WebhookDelivery(
+            endpoint_id=endpoint.id or 0,
+            app_id=app.id,
+            event_id="0190f5c8-0000-7000-8000-000000000001",
+            event_type="guide_completed",
+            payload={},
+            status="failed",
+        )
+        session.add(delivery)
+        session.flush()
+        assert endpoint.id and delivery.id
+        return World(
+            app.id,
+            guide.id,
+            member.id,
+            invitation.id,
+            token,
+            other.id,
+            api_token.id,
+            endpoint.id,
+            delivery.id,
+        )
 
 
 def audit_actions(db: Database) -> list[str]:
@@ -199,6 +239,8 @@ EXPECTED_TEMPLATES = {
     "admin:members:list": "members/list.html",
     "admin:audit": "audit/list.html",
     "admin:api_tokens:list": "api_tokens/list.html",
+    "admin:webhooks:list": "webhooks/list.html",
+    "admin:webhooks:deliveries": "webhooks/deliveries.html",
 }
 
 
