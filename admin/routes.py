@@ -20,6 +20,7 @@ from admin.views import (
     lifecycle,
     members,
     picker,
+    server_keys,
     webhooks,
 )
 from server.accounts import Role
@@ -96,6 +97,11 @@ webhook_routes: list[BaseRoute] = [
     _post("/deliveries/{delivery_id:int}/resend", webhooks.resend, "resend", Role.owner),
 ]
 
+server_key_routes: list[BaseRoute] = [
+    _get("/", server_keys.show, "show", Role.owner),
+    _post("/", server_keys.create, "create", Role.owner),
+]
+
 api_token_routes: list[BaseRoute] = [
     _get("/", api_tokens.list_tokens, "list", Role.owner),
     _post("/", api_tokens.create, "create", Role.owner),
@@ -123,6 +129,7 @@ routes: list[BaseRoute] = [
     # Before "/apps": a Mount that matches a prefix never falls through to the next one.
     Mount("/apps/{app_id:int}/guides", routes=app_guide_routes, name="guides"),
     Mount("/apps/{app_id:int}/webhooks", routes=webhook_routes, name="webhooks"),
+    Mount("/apps/{app_id:int}/server-key", routes=server_key_routes, name="server_key"),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),

@@ -28,8 +28,9 @@ HOOKS = Path(__file__).parent / "fuzz"
 # Per operation and phase: about 2 requests per example in all (the run prints its count).
 EXAMPLES = int(os.environ.get("SIGNPOST_FUZZ_EXAMPLES", "5500"))
 MINIMUM_REQUESTS = 10_000 if EXAMPLES >= 5500 else 0
-# Twelve operations share the REST API's run; together they get as many requests again.
-API_EXAMPLES = max(EXAMPLES // 6, 20)
+# The REST API's 26 operations share its run: about one request per example and operation,
+# so this gives them as many requests again as the SDK's two get.
+API_EXAMPLES = max(EXAMPLES // 12, 20)
 API_MINIMUM_REQUESTS = 10_000 if EXAMPLES >= 5500 else 0
 
 

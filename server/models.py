@@ -11,4 +11,5 @@ def import_all_models() -> None:
     import server.accounts
     import server.api_tokens
     import server.audit
+    import server.server_keys
     import server.sessions  # noqa: F401

@@ -113,6 +113,7 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
     "admin:webhooks:rotate": ({}, "webhook.rotate_secret"),
     "admin:webhooks:remove": ({}, "webhook.delete"),
     "admin:webhooks:resend": ({}, "webhook.resend"),
+    "admin:server_key:create": ({}, "app.server_key"),
 }
 
 
@@ -241,6 +242,7 @@ EXPECTED_TEMPLATES = {
     "admin:api_tokens:list": "api_tokens/list.html",
     "admin:webhooks:list": "webhooks/list.html",
     "admin:webhooks:deliveries": "webhooks/deliveries.html",
+    "admin:server_key:show": "server_keys/page.html",
 }
 
 

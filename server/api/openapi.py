@@ -29,10 +29,40 @@ class Operation:
     errors: tuple[str, ...] = field(default=())
     description: str = ""
     query: tuple[str, ...] = ()
+    auth: str = "token"  # or "server_key": the app's secret server key
 
 
 GUIDE_ERRORS = ("404",)
 BODY_ERRORS = ("400", "413", "422")
+
+
+def server_operations() -> list[Operation]:
+    from server.api.server_side import IdentifyAnswer, IdentifyBody, TrackAnswer, TrackBody
+
+    return [
+        Operation(
+            "post",
+            "/identify",
+            "From your back end: create the user or merge traits into theirs.",
+            IdentifyAnswer,
+            body=IdentifyBody,
+            errors=BODY_ERRORS,
+            auth="server_key",
+            description="Authenticated with the app's secret server key, not an API token.",
+        ),
+        Operation(
+            "post",
+            "/track",
+            "From your back end: record events of a user (stored once per `event_id`).",
+            TrackAnswer,
+            body=TrackBody,
+            errors=BODY_ERRORS,
+            auth="server_key",
+            description="Each event is validated on its own; invalid ones are listed in "
+            "`rejected` with their index. They reach analytics and webhooks like the SDK's.",
+        ),
+    ]
+
 
 OPERATIONS = [
     Operation("get", "/apps", "The apps this token reaches.", schemas.AppList),
@@ -116,7 +146,7 @@ OPERATIONS = [
 
 ERROR_TEXT = {
     "400": "The body is not JSON.",
-    "401": "No token, or not a live API token (a public SDK key is refused too).",
+    "401": "No token, or not a live API token or server key (a public SDK key is refused).",
     "403": "The token is read-only and this is a write.",
     "404": "Nothing with this id among the token's apps.",
     "409": "A guide with this slug already exists in the app.",
@@ -174,12 +204,13 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
         }
     }
     statuses = ["401", *(["403"] if op.write else []), *op.errors, "503"]
+    scopes = ["write" if op.write else "read"] if op.auth == "token" else []
     for status in sorted(set(statuses)):
         responses[status] = {"description": ERROR_TEXT[status], "content": error}
     operation: dict[str, Any] = {
         "operationId": f"{op.method}{op.path.replace('/', '_').replace('{', '').replace('}', '')}",
         "summary": op.summary,
-        "security": [{"token": ["write" if op.write else "read"]}],
+        "security": [{op.auth: scopes}],
         "responses": responses,
     }
     if op.description:
@@ -233,7 +264,7 @@ def _query_parameters(op: Operation) -> list[dict[str, Any]]:
 def api_document(operations: list[Operation] | None = None) -> dict[str, Any]:
     components: dict[str, Any] = {"Error": ERROR}
     paths: dict[str, Any] = {}
-    for op in operations or [*OPERATIONS, *analytics_operations()]:
+    for op in operations or [*OPERATIONS, *analytics_operations(), *server_operations()]:
         paths.setdefault(f"/api/v1{op.path}", {})[op.method] = _operation(op, components)
     return {
         "openapi": "3.1.0",
@@ -253,7 +284,12 @@ def api_document(operations: list[Operation] | None = None) -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "An API token (`spt_…`), scoped read or write.",
-                }
+                },
+                "server_key": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An app's secret server key (`sk_srv_…`), for its back end.",
+                },
             },
         },
     }

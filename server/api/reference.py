@@ -93,6 +93,11 @@ def _schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _scope_of(security: dict[str, list[str]]) -> str:
+    scheme, scopes = next(iter(security.items()))
+    return f"{scopes[0]} token" if scheme == "token" else "server key"
+
+
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for path, methods in document["paths"].items():
@@ -106,7 +111,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "path": path,
                     "summary": op["summary"],
                     "description": op.get("description", ""),
-                    "scope": op["security"][0]["token"][0],
+                    "scope": _scope_of(op["security"][0]),
                     "parameters": op.get("parameters", []),
                     "body": _type_of(body["schema"]) if body else None,
                     "answer": _type_of(

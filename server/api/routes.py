@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.api import analytics, reference, resources
+from server.api import analytics, reference, resources, server_side
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -28,6 +28,8 @@ routes = [
     Route("/openapi.json", reference.openapi_json, methods=["GET"], name="openapi"),
     Route("/", reference.reference_page, methods=["GET"], name="reference"),
     Route("/schemas/guide.json", reference.guide_schema_json, methods=["GET"], name="guide_schema"),
+    Route("/identify", server_side.identify, methods=["POST"], name="identify"),
+    Route("/track", server_side.track, methods=["POST"], name="track"),
     Route("/apps", resources.list_apps, methods=["GET"], name="apps"),
     Route("/apps/{app_id:int}", resources.get_app, methods=["GET"], name="app"),
     Route(

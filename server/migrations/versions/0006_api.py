@@ -1,5 +1,6 @@
 """api: API tokens for /api/v1 (server/api_tokens.py), stored as digests; webhook endpoints
-and their delivery outbox (analytics/webhooks.py)
+and their delivery outbox (analytics/webhooks.py); apps' secret server keys
+(server/server_keys.py)
 
 Revision ID: 0006
 Revises: 0003b
@@ -44,6 +45,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest"),
     )
     op.create_index("ix_api_token_workspace_id", "api_token", ["workspace_id"], unique=False)
+    op.create_table(
+        "app_server_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("digest", String(length=64), nullable=False),
+        sa.Column("hint", String(length=12), nullable=False),
+        sa.Column("created_by", String(length=320), nullable=False),
+        sa.Column("created_at", Time(timezone=True), nullable=False),
+        sa.Column("last_used_at", Time(timezone=True), nullable=True),
+        sa.Column("revoked_at", Time(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("digest"),
+    )
+    op.create_index("ix_app_server_key_app_id", "app_server_key", ["app_id"], unique=False)
     op.create_table(
         "webhook_endpoint",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,5 +107,7 @@ def downgrade() -> None:
     op.drop_table("webhook_delivery")
     op.drop_index("ix_webhook_endpoint_app_id", table_name="webhook_endpoint")
     op.drop_table("webhook_endpoint")
+    op.drop_index("ix_app_server_key_app_id", table_name="app_server_key")
+    op.drop_table("app_server_key")
     op.drop_index("ix_api_token_workspace_id", table_name="api_token")
     op.drop_table("api_token")
