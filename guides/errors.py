@@ -2,6 +2,7 @@
 
 SignpostError                 400 bad_request
 ├── MalformedJson             400 malformed_json
+├── CheckUnavailable          400 check_unavailable    (`guides check` cannot run: no browser)
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
 ├── Unauthorized              401 unauthorized         (no live API token)
@@ -41,6 +42,10 @@ class SignpostError(Exception):
 
 class MalformedJson(SignpostError):
     code = "malformed_json"
+
+
+class CheckUnavailable(SignpostError):
+    code = "check_unavailable"
 
 
 class InvalidPayload(SignpostError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from guides.documents import GuideDocument
-from guides.errors import SignpostError
+from guides.errors import CheckUnavailable
 from guides.targeting import page_matches
 from sdk import DIST_PATH
 
@@ -29,10 +29,6 @@ LISTEN = """() => {
   });
 }"""
 LOCATE = "(target) => window.__signpostCheck && window.__signpostCheck.locate(target)"
-
-
-class CheckUnavailable(SignpostError):
-    code = "check_unavailable"
 
 
 @dataclass(frozen=True)

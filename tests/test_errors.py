@@ -42,6 +42,7 @@ class TestErrorShape:
         assert {(cls.__name__, cls.status, cls.code) for cls in ERROR_CLASSES} == {
             ("SignpostError", 400, "bad_request"),
             ("MalformedJson", 400, "malformed_json"),
+            ("CheckUnavailable", 400, "check_unavailable"),
             ("InvalidPayload", 422, "invalid_payload"),
             ("UnknownAppKey", 401, "unknown_app_key"),
             ("OriginNotAllowed", 403, "origin_not_allowed"),
