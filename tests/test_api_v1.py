@@ -147,6 +147,21 @@ class TestWhoMayCall:
         assert statuses == ["app_not_found", "app_not_found", "guide_not_found"]
         assert publish.status_code == 404
 
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/v1/guides/352653119561677395722240",
+            "/api/v1/analytics/guides/10066792338691175753973760/surveys",
+            "/api/v1/apps/99999999999999999999999",
+        ],
+    )
+    def test_an_id_too_large_for_the_database_is_a_404(
+        self, client: TestClient, world: World, path: str
+    ) -> None:
+        response = call(client, "GET", path, world.read)
+
+        assert response.status_code == 404
+
 
 class TestApps:
     def test_lists_the_apps_of_the_token(self, client: TestClient, world: World) -> None:

@@ -23,6 +23,8 @@ from server.api_tokens import (
 from server.audit import record_audit
 from server.state import AppState
 
+# Ids are 32-bit integers in PostgreSQL; a larger one names nothing (and would overflow).
+MAX_ID = 2**31 - 1
 # `last_used_at` is refreshed at most this often, so reads stay reads.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -59,12 +61,16 @@ async def authorize(request: Request, *, write: bool = False) -> TokenGrant:
 
 
 def reachable_app(session: Session, grant: TokenGrant, app_id: int) -> App:
+    if not 0 <= app_id <= MAX_ID:
+        raise AppNotFound(f"no app with id {app_id} for this token")
     if not can_reach_app(session, grant, app_id):
         raise AppNotFound(f"no app with id {app_id} for this token")
     return get_app(session, app_id)
 
 
 def reachable_guide(session: Session, grant: TokenGrant, guide_id: int) -> Guide:
+    if not 0 <= guide_id <= MAX_ID:
+        raise GuideNotFound(f"no guide with id {guide_id} for this token")
     guide = session.get(Guide, guide_id)
     if guide is None or not can_reach_app(session, grant, guide.app_id):
         raise GuideNotFound(f"no guide with id {guide_id} for this token")
