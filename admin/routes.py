@@ -14,6 +14,7 @@ from admin.guard import action, page, public
 from admin.views import (
     accounts,
     analytics,
+    api_tokens,
     apps,
     audit_log,
     friction,
@@ -22,6 +23,8 @@ from admin.views import (
     lifecycle,
     members,
     picker,
+    server_keys,
+    webhooks,
 )
 from server.accounts import Role
 
@@ -109,6 +112,26 @@ member_routes: list[BaseRoute] = [
     ),
 ]
 
+webhook_routes: list[BaseRoute] = [
+    _get("/", webhooks.list_endpoints, "list"),
+    _post("/", webhooks.create, "create", Role.owner),
+    _get("/{endpoint_id:int}", webhooks.deliveries, "deliveries"),
+    _post("/{endpoint_id:int}/rotate-secret", webhooks.rotate, "rotate", Role.owner),
+    _post("/{endpoint_id:int}/remove", webhooks.remove, "remove", Role.owner),
+    _post("/deliveries/{delivery_id:int}/resend", webhooks.resend, "resend", Role.owner),
+]
+
+server_key_routes: list[BaseRoute] = [
+    _get("/", server_keys.show, "show", Role.owner),
+    _post("/", server_keys.create, "create", Role.owner),
+]
+
+api_token_routes: list[BaseRoute] = [
+    _get("/", api_tokens.list_tokens, "list", Role.owner),
+    _post("/", api_tokens.create, "create", Role.owner),
+    _post("/{token_id:int}/revoke", api_tokens.revoke, "revoke", Role.owner),
+]
+
 routes: list[BaseRoute] = [
     _get("/", home, "home"),
     Route("/login", public(accounts.login_form), methods=["GET"], name="login"),
@@ -132,12 +155,15 @@ routes: list[BaseRoute] = [
     Mount("/apps/{app_id:int}/friction", routes=friction_routes, name="friction"),
     _get("/friction", friction.home, "friction_home"),
     Mount("/apps/{app_id:int}/analytics", routes=analytics_routes, name="analytics"),
+    Mount("/apps/{app_id:int}/webhooks", routes=webhook_routes, name="webhooks"),
+    Mount("/apps/{app_id:int}/server-key", routes=server_key_routes, name="server_key"),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount(
         "/guides/{guide_id:int}/analytics", routes=guide_analytics_routes, name="guide_analytics"
     ),
     Mount("/guides", routes=guide_routes, name="guides"),
     Mount("/members", routes=member_routes, name="members"),
+    Mount("/api-tokens", routes=api_token_routes, name="api_tokens"),
     _get("/audit", audit_log.list_entries, "audit", Role.owner),
     _get("/analytics", analytics.home, "analytics_home"),
     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

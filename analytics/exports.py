@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from analytics.funnels import FunnelStep
 from analytics.journeys import Journey
@@ -39,6 +39,29 @@ def cell(value: Any) -> str:
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class Table(NamedTuple):
+    """One analytics table: column names and rows of plain values. The CSV export and the
+    JSON API (`records`) are both made from it, so they carry the same data."""
+
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+
+
+def records(table: Table) -> list[dict[str, Any]]:
+    """The table as JSON-ready records keyed by the CSV's column names: numbers stay numbers
+    (rates unrounded), times ISO 8601, `null` for no data."""
+    return [
+        {name: _json_value(value) for name, value in zip(table.header, row, strict=True)}
+        for row in table.rows
+    ]
+
+
+def _json_value(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -79,19 +102,19 @@ SUMMARY_HEADER = [
 ]
 
 
-def summary_csv(summary: GuideSummary) -> str:
-    return to_csv(SUMMARY_HEADER, [_summary_cells(summary)])
+def summary_table(summary: GuideSummary) -> Table:
+    return Table(SUMMARY_HEADER, [_summary_cells(summary)])
 
 
-def trend_csv(points: Sequence[TrendPoint]) -> str:
-    return to_csv(
+def trend_table(points: Sequence[TrendPoint]) -> Table:
+    return Table(
         ["day", "views", "users", "completions", "dismissals"],
         [[p.day, p.views, p.users, p.completions, p.dismissals] for p in points],
     )
 
 
-def funnel_csv(steps: Sequence[FunnelStep]) -> str:
-    return to_csv(
+def funnel_table(steps: Sequence[FunnelStep]) -> Table:
+    return Table(
         [
             "step",
             "views",
@@ -122,15 +145,15 @@ def funnel_csv(steps: Sequence[FunnelStep]) -> str:
     )
 
 
-def versions_csv(versions: Sequence[VersionSummary]) -> str:
-    return to_csv(
+def versions_table(versions: Sequence[VersionSummary]) -> Table:
+    return Table(
         ["version", *SUMMARY_HEADER],
         [[v.version, *_summary_cells(v.summary)] for v in versions],
     )
 
 
-def segments_csv(trait: str, segments: Sequence[Segment]) -> str:
-    return to_csv(
+def segments_table(trait: str, segments: Sequence[Segment]) -> Table:
+    return Table(
         [trait, "users", "completed", "completion_rate", "dismissed", "dismiss_rate"],
         [
             [s.value, s.users, s.completed, s.completion_rate, s.dismissed, s.dismiss_rate]
@@ -139,8 +162,8 @@ def segments_csv(trait: str, segments: Sequence[Segment]) -> str:
     )
 
 
-def surveys_csv(results: Sequence[QuestionResult]) -> str:
-    return to_csv(
+def surveys_table(results: Sequence[QuestionResult]) -> Table:
+    return Table(
         [
             "question",
             "scale",
@@ -169,22 +192,22 @@ def surveys_csv(results: Sequence[QuestionResult]) -> str:
     )
 
 
-def survey_distribution_csv(results: Sequence[QuestionResult]) -> str:
-    return to_csv(
+def survey_distribution_table(results: Sequence[QuestionResult]) -> Table:
+    return Table(
         ["question", "scale", "value", "answers"],
         [[r.question, r.scale, value, n] for r in results for value, n in r.distribution.items()],
     )
 
 
-def comments_csv(comments: Sequence[Comment]) -> str:
-    return to_csv(
+def comments_table(comments: Sequence[Comment]) -> Table:
+    return Table(
         ["time", "user", "question", "scale", "value", "comment"],
         [[c.occurred_at, c.user, c.question, c.scale, c.value, c.comment] for c in comments],
     )
 
 
-def adoption_csv(rows: Sequence[GuideAdoption]) -> str:
-    return to_csv(
+def adoption_table(rows: Sequence[GuideAdoption]) -> Table:
+    return Table(
         ["guide", "name", "kind", "status", "verdict", *SUMMARY_HEADER],
         [
             [r.slug, r.name, r.kind, r.status, r.verdict.value, *_summary_cells(r.summary)]
@@ -193,22 +216,22 @@ def adoption_csv(rows: Sequence[GuideAdoption]) -> str:
     )
 
 
-def checklist_csv(items: Sequence[ChecklistItem]) -> str:
-    return to_csv(
+def checklist_table(items: Sequence[ChecklistItem]) -> Table:
+    return Table(
         ["guide", "item", "completions", "users"],
         [[i.guide_name, i.item, i.completions, i.users] for i in items],
     )
 
 
-def searches_csv(searches: Sequence[UnansweredSearch]) -> str:
-    return to_csv(
+def searches_table(searches: Sequence[UnansweredSearch]) -> Table:
+    return Table(
         ["query", "searches", "without_results"],
         [[s.query, s.searches, s.zero_results] for s in searches],
     )
 
 
-def journey_csv(journey: Journey) -> str:
-    return to_csv(
+def journey_table(journey: Journey) -> Table:
+    return Table(
         ["time", "type", "guide", "version", "step", "url", "properties"],
         [
             [
@@ -223,3 +246,54 @@ def journey_csv(journey: Journey) -> str:
             for e in journey.events
         ],
     )
+
+
+# CSV of each table: what the admin downloads.
+
+
+def summary_csv(summary: GuideSummary) -> str:
+    return to_csv(*summary_table(summary))
+
+
+def trend_csv(points: Sequence[TrendPoint]) -> str:
+    return to_csv(*trend_table(points))
+
+
+def funnel_csv(steps: Sequence[FunnelStep]) -> str:
+    return to_csv(*funnel_table(steps))
+
+
+def versions_csv(versions: Sequence[VersionSummary]) -> str:
+    return to_csv(*versions_table(versions))
+
+
+def segments_csv(trait: str, segments: Sequence[Segment]) -> str:
+    return to_csv(*segments_table(trait, segments))
+
+
+def surveys_csv(results: Sequence[QuestionResult]) -> str:
+    return to_csv(*surveys_table(results))
+
+
+def survey_distribution_csv(results: Sequence[QuestionResult]) -> str:
+    return to_csv(*survey_distribution_table(results))
+
+
+def comments_csv(comments: Sequence[Comment]) -> str:
+    return to_csv(*comments_table(comments))
+
+
+def adoption_csv(rows: Sequence[GuideAdoption]) -> str:
+    return to_csv(*adoption_table(rows))
+
+
+def checklist_csv(items: Sequence[ChecklistItem]) -> str:
+    return to_csv(*checklist_table(items))
+
+
+def searches_csv(searches: Sequence[UnansweredSearch]) -> str:
+    return to_csv(*searches_table(searches))
+
+
+def journey_csv(journey: Journey) -> str:
+    return to_csv(*journey_table(journey))

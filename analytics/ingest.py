@@ -38,6 +38,7 @@ from analytics.models import (
     SurveyScale,
 )
 from analytics.rollups import record_rollups
+from analytics.webhooks import WebhookEvent, enqueue_deliveries
 from guides.delivery import find_or_create_users
 from guides.errors import InvalidPayload, fields_from_pydantic
 from guides.models import App, Guide, GuideState
@@ -277,6 +278,9 @@ def corrected_time(
     return min(occurred, received_at)
 
 
+WEBHOOK_TYPES = frozenset(WebhookEvent)
+
+
 @dataclass
 class PreparedBatch:
     """A batch validated and turned into rows, ready to store (outside the write lock)."""
@@ -337,12 +341,15 @@ def store_batches(*, session: Session, app_id: int, prepared: list[PreparedBatch
     stored = _insert_new(session, [row for p in prepared for row in p.rows])
     states: dict[int, list[EventIn]] = {}
     counted: list[dict[str, Any]] = []
+    hooked: list[dict[str, Any]] = []
     for p in prepared:
         new = [
             (e, row) for e, row in zip(p.valid, p.rows, strict=True) if stored.pop(e.event_id, 0)
         ]
         p.result.accepted = len(new)
         p.result.duplicates = len(p.valid) - len(new)
+        who = {"user": p.batch.user_id or p.batch.anonymous_id, "anonymous": not p.batch.user_id}
+        hooked.extend({**row, **who} for _, row in new if row["type"] in WEBHOOK_TYPES)
         for event, row in new:
             if event.guide_id is None or event.guide_id in known_guides:
                 counted.append(row)
@@ -350,6 +357,8 @@ def store_batches(*, session: Session, app_id: int, prepared: list[PreparedBatch
                     states.setdefault(row["end_user_id"], []).append(event)
     _update_guide_states(session, states)
     record_rollups(session, app_id=app_id, events=counted)
+    # The outbox, in this same transaction: an acknowledged event always gets its webhook.
+    enqueue_deliveries(session, app_id, hooked)
 
 
 def record_events(

@@ -2,11 +2,14 @@
 
 SignpostError                 400 bad_request
 ├── MalformedJson             400 malformed_json
+├── CheckUnavailable          400 check_unavailable    (`guides check` cannot run: no browser)
 ├── InvalidPayload            422 invalid_payload      (carries `fields`)
 ├── UnknownAppKey             401 unknown_app_key
 ├── IdentityRejected          401 identity_rejected    (the reason in `fields`)
+├── Unauthorized              401 unauthorized         (no live API token)
 ├── OriginNotAllowed          403 origin_not_allowed
 ├── Forbidden                 403 forbidden            (an admin's role does not allow it)
+│   └── InsufficientScope     403 insufficient_scope   (a read API token asked to write)
 ├── NotFound                  404 not_found
 │   ├── AppNotFound           404 app_not_found
 │   ├── GuideNotFound         404 guide_not_found
@@ -43,6 +46,10 @@ class MalformedJson(SignpostError):
     code = "malformed_json"
 
 
+class CheckUnavailable(SignpostError):
+    code = "check_unavailable"
+
+
 class InvalidPayload(SignpostError):
     status = 422
     code = "invalid_payload"
@@ -60,6 +67,11 @@ class IdentityRejected(SignpostError):
     code = "identity_rejected"
 
 
+class Unauthorized(SignpostError):
+    status = 401
+    code = "unauthorized"
+
+
 class OriginNotAllowed(SignpostError):
     status = 403
     code = "origin_not_allowed"
@@ -68,6 +80,10 @@ class OriginNotAllowed(SignpostError):
 class Forbidden(SignpostError):
     status = 403
     code = "forbidden"
+
+
+class InsufficientScope(Forbidden):
+    code = "insufficient_scope"
 
 
 class NotFound(SignpostError):

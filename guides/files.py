@@ -20,8 +20,7 @@ from guides import store
 from guides.authoring import guide_document, save_guide
 from guides.documents import GuideDocument
 from guides.errors import InvalidPayload, fields_from_pydantic
-from guides.models import GuideStatus
-from guides.publishing import publish_guide, unpublish_guide
+from guides.publishing import bring_to_status
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -32,11 +31,46 @@ class GuideFile:
     document: GuideDocument
 
 
+SCHEMA_PATH = Path(__file__).parent / "guide.schema.json"
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     slug: str
     action: str  # "created", "updated", "published", "unpublished" or "unchanged"
     version: int | None
+    changes: tuple[str, ...] = ()  # what differs from the draft before, as field paths
+
+
+def guide_schema() -> dict[str, Any]:
+    """The JSON Schema of a guide file, made from the model that validates every guide."""
+    schema = GuideDocument.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Signpost guide",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed in guides/guide.schema.json and served by the API."""
+    return json.dumps(guide_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def changed_fields(before: Any, after: Any, path: str = "") -> list[str]:
+    """Where two plain documents differ: `name`, `steps[1].body`, `steps` (3 → 2)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            where = f"{path}.{key}" if path else str(key)
+            out.extend(changed_fields(before.get(key), after.get(key), where))
+        return out
+    if isinstance(before, list) and isinstance(after, list):
+        out = [f"{path} ({len(before)} → {len(after)})"] if len(before) != len(after) else []
+        for index, (old, new) in enumerate(zip(before, after, strict=False)):
+            out.extend(changed_fields(old, new, f"{path}[{index}]"))
+        return out
+    return [] if before == after else [path]
 
 
 def read_guide_files(path: Path) -> list[GuideFile]:
@@ -81,19 +115,29 @@ def import_guides(
     """Create or update each guide by slug and bring it to the status its document asks for."""
     outcomes = []
     for document in documents:
+        existing = store.guide_by_slug(session, app_id, document.slug)
+        before = (
+            guide_document(session=session, guide=existing).model_dump(
+                mode="json", exclude={"status"}
+            )
+            if existing is not None
+            else None
+        )
         saved = save_guide(session=session, app_id=app_id, document=document)
         guide = saved.guide
         assert guide.id is not None
         action = "created" if saved.created else "updated" if saved.changed else "unchanged"
-        if document.status == GuideStatus.published:
-            before = guide.live_version
-            version = publish_guide(session=session, guide_id=guide.id, author=author)
-            if version.number != before:
-                action = "published"
-        elif document.status == GuideStatus.draft and guide.live_version is not None:
-            unpublish_guide(session=session, guide_id=guide.id)
-            action = "unpublished"
-        outcomes.append(ImportOutcome(document.slug, action, guide.live_version))
+        moved = bring_to_status(
+            session=session, guide_id=guide.id, status=document.status, author=author
+        )
+        if moved is not None and moved != "archived":
+            action = moved
+        session.refresh(guide)
+        after = guide_document(session=session, guide=guide).model_dump(
+            mode="json", exclude={"status"}
+        )
+        changes = tuple(changed_fields(before, after)) if before is not None else ()
+        outcomes.append(ImportOutcome(document.slug, action, guide.live_version, changes))
     return outcomes
 
 

@@ -104,6 +104,25 @@ def archive_guide(*, session: Session, guide_id: int) -> Guide:
     return guide
 
 
+def bring_to_status(
+    *, session: Session, guide_id: int, status: GuideStatus, author: str | None
+) -> str | None:
+    """Move a saved guide to the status a document asks for; returns what happened, if
+    anything: `published` (new content or first time live), `unpublished` or `archived`."""
+    guide = _guide(session, guide_id)
+    if status == GuideStatus.published:
+        before = (guide.status, guide.live_version)
+        version = publish_guide(session=session, guide_id=guide_id, author=author)
+        return "published" if before != (GuideStatus.published, version.number) else None
+    if status == GuideStatus.draft and guide.live_version is not None:
+        unpublish_guide(session=session, guide_id=guide_id)
+        return "unpublished"
+    if status == GuideStatus.archived and guide.status != GuideStatus.archived:
+        archive_guide(session=session, guide_id=guide_id)
+        return "archived"
+    return None
+
+
 def _go_live(session: Session, guide: Guide, number: int) -> None:
     guide.status = GuideStatus.published
     guide.live_version = number

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from admin.headers import AdminSecurityHeaders
 from admin.routes import routes as admin_routes
 from guides.delivery import DeliveryCache
-from server import authoring_api, demo, sdk_api
+from server import api, authoring_api, demo, sdk_api
 from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
@@ -27,6 +27,7 @@ from server.ratelimit import RateLimiter
 from server.settings import Settings
 from server.state import AppState
 from server.transport_security import StrictTransportSecurity
+from server.webhook_dispatch import WebhookDispatcher
 
 
 class LifespanState(TypedDict):
@@ -77,6 +78,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "seconds in Retry-After",
             ),
             committer=GroupCommitter(db),
+            webhooks=WebhookDispatcher(
+                db,
+                settings.ensure_secret_key().get_secret_value(),
+                retry_seconds=settings.webhook_retry_seconds,
+                timeout_seconds=settings.webhook_timeout_seconds,
+            ),
         )
         state.committer.start()
         maintenance = MaintenanceThread(
@@ -85,11 +92,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             interval=settings.maintenance_interval_seconds,
         )
         maintenance.start()
+        state.webhooks.start()
         logging.getLogger("signpost").info("Signpost on %s", settings.public_url)
         try:
             yield {"signpost": state}
         finally:
             maintenance.stop()
+            state.webhooks.stop()
             state.committer.stop()
             db.dispose()
 
@@ -99,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Before "/sdk/v1": a Mount that matches a prefix never falls through to the next one.
         Mount("/sdk/v1/authoring", routes=authoring_api.routes, name="authoring"),
         Mount("/sdk/v1", routes=sdk_api.routes, name="sdk"),
+        Mount("/api/v1", routes=api.routes, name="api"),
         Route("/admin", admin_redirect, name="admin_root"),
         Mount("/admin", routes=admin_routes, name="admin"),
     ]

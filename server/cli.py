@@ -21,7 +21,8 @@ from analytics.retention import prune_raw_events, pruned_before
 from analytics.rollups import rebuild_rollups
 from guides import App, SignpostError, create_app
 from guides import store as guide_store
-from guides.files import export_guides, import_guides, read_guide_files
+from guides.files import export_guides, import_guides, read_guide_files, schema_text
+from guides.target_check import DEFAULT_TIMEOUT_MS, check_targets
 from server import accounts, backup
 from server.db import Database
 from server.migrations import upgrade_to_head
@@ -125,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = guides.add_parser("import", help="Create or update guides from YAML or JSON files.")
     imp.set_defaults(handler=_guides_import)
     imp.add_argument("path", type=Path, help="a guide file, or a folder of them")
-    imp.add_argument("--app", required=True, help="app name, public key or id")
+    imp.add_argument(
+        "--app", help="app name, public key or id (may be left out when there is one app)"
+    )
     imp.add_argument(
         "--dry-run", action="store_true", help="print what would change, change nothing"
     )
@@ -135,6 +138,25 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("app", help="app name, public key or id")
     exp.add_argument("directory", type=Path)
     exp.add_argument("--data-dir", type=Path)
+    check = guides.add_parser(
+        "check",
+        help="Open the app in headless Chromium and report, per step, whether its target is "
+        "found (exit status 1 when one is not). Needs `pip install 'signpost[check]'`.",
+    )
+    check.set_defaults(handler=_guides_check)
+    check.add_argument("path", type=Path, help="a guide file, or a folder of them")
+    check.add_argument("--url", required=True, help="the app's address, e.g. a staging build")
+    check.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT_MS,
+        help="milliseconds to wait for each target (default: %(default)s)",
+    )
+    check.add_argument("--chromium", help="a Chromium to use (default: one on the PATH)")
+    schema = guides.add_parser(
+        "schema", help="Print the JSON Schema of a guide file (also at /api/v1/schemas/guide.json)."
+    )
+    schema.set_defaults(handler=_guides_schema)
     analytics = commands.add_parser("analytics", help="Adoption analytics.").add_subparsers(
         required=True, metavar="ACTION"
     )
@@ -338,12 +360,20 @@ def _find_app(session: Session, reference: str) -> App:
     return app
 
 
+def _only_app(session: Session) -> App:
+    apps = guide_store.all_apps(session)
+    if len(apps) != 1:
+        names = ", ".join(repr(app.name) for app in apps) or "none yet"
+        raise CliError(f"name the app with --app (apps: {names})")
+    return apps[0]
+
+
 def _guides_import(args: argparse.Namespace, settings: Settings) -> int:
     files = read_guide_files(args.path)
     database = _database(settings)
     try:
         with database.write() as session:
-            app = _find_app(session, args.app)
+            app = _find_app(session, args.app) if args.app else _only_app(session)
             assert app.id is not None
             outcomes = import_guides(
                 session=session,
@@ -354,6 +384,8 @@ def _guides_import(args: argparse.Namespace, settings: Settings) -> int:
             for outcome in outcomes:
                 live = f" (live: version {outcome.version})" if outcome.version else ""
                 print(f"{outcome.action:<12} {outcome.slug}{live}")
+                for change in outcome.changes:
+                    print(f"{'':<12}   changed: {change}")
             if args.dry_run:
                 session.rollback()
                 print("Dry run: nothing was changed.")
@@ -373,6 +405,36 @@ def _guides_export(args: argparse.Namespace, settings: Settings) -> int:
             print(path)
     finally:
         database.dispose()
+    return 0
+
+
+def _guides_check(args: argparse.Namespace, settings: Settings) -> int:
+    files = read_guide_files(args.path)
+    results = check_targets(
+        [file.document for file in files],
+        args.url,
+        timeout_ms=args.timeout,
+        chromium=args.chromium,
+    )
+    page = None
+    for result in results:
+        if result.page != page:
+            page = result.page
+            print(f"{page}")
+        status = "found  " if result.found else "MISSING"
+        where = f" -> {result.found}" if result.found else ""
+        clues = json.dumps(result.target, ensure_ascii=False, sort_keys=True)
+        print(f"  {status} {result.slug} step {result.step} {clues}{where}")
+    missing = [result for result in results if not result.found]
+    print(
+        f"{len(results)} targets in {len(files)} guide files: "
+        f"{len(results) - len(missing)} found, {len(missing)} missing"
+    )
+    return 1 if missing else 0
+
+
+def _guides_schema(args: argparse.Namespace, settings: Settings) -> int:
+    print(schema_text(), end="")
     return 0
 
 

@@ -69,14 +69,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def parse(model: type[Model], payload: Any) -> Model:
-    """Validate a decoded payload, naming every wrong field (422)."""
+def parse(model: type[Model], payload: Any, *, strict: bool = False) -> Model:
+    """Validate a decoded payload, naming every wrong field (422). `strict` takes JSON's
+    types as they are: `false` is not the number 0, `"5"` is not 5."""
     if not isinstance(payload, dict):
         raise InvalidPayload(
             "the body must be a JSON object",
             fields=[{"field": "(body)", "message": "not an object"}],
         )
     try:
+        if strict:
+            return model.model_validate_json(json.dumps(payload), strict=True)
         return model.model_validate(payload)
     except ValidationError as exc:
         fields = fields_from_pydantic(exc.errors())

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
-    import analytics.models  # noqa: F401
+    import analytics.models
+    import analytics.webhooks  # noqa: F401
     import guides.models
     import guides.picking  # noqa: F401
     import server.accounts
+    import server.api_tokens
     import server.audit
+    import server.server_keys
     import server.sessions  # noqa: F401

@@ -138,6 +138,16 @@ class Settings(BaseSettings):
         description="A request body must arrive within this time; a slower client is cut "
         "off with 408, so a trickle of bytes cannot hold a worker.",
     )
+    webhook_retry_seconds: float = Field(
+        30,
+        gt=0,
+        le=3600,
+        description="Wait before the first retry of a failed webhook delivery; each next "
+        "retry waits twice as long (with jitter, at most 6 hours), 12 attempts in all.",
+    )
+    webhook_timeout_seconds: float = Field(
+        10, gt=0, le=60, description="How long a webhook receiver has to answer."
+    )
 
     @field_validator("database_url")
     @classmethod

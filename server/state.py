@@ -10,6 +10,7 @@ from server.db import Database
 from server.group_commit import GroupCommitter
 from server.ratelimit import RateLimiter
 from server.settings import Settings
+from server.webhook_dispatch import WebhookDispatcher
 
 if TYPE_CHECKING:
     from server.sdk_api import Bundle
@@ -29,3 +30,5 @@ class AppState:
     def server_key(self) -> str:
         """The server's secret key: identity-verification secrets are derived from it."""
         return self.settings.ensure_secret_key().get_secret_value()
+
+    webhooks: WebhookDispatcher

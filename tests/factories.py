@@ -136,3 +136,22 @@ def make_workspace_app(session: Session, workspace: str = "Acme team", name: str
     assert app.id is not None and space.id is not None
     add_app_to_workspace(session=session, app_id=app.id, workspace_id=space.id)
     return app
+
+
+def make_api_token(
+    session: Session, apps: list[App], scope: str = "write", workspace: str = "Acme team"
+) -> str:
+    """A live API token of `workspace` reaching `apps`; returns its plain text."""
+    from server.api_tokens import create_api_token
+
+    space = ensure_workspace(session=session, name=workspace)
+    assert space.id is not None
+    _, plain = create_api_token(
+        session=session,
+        workspace_id=space.id,
+        name=f"{scope} token",
+        scope=scope,
+        app_ids=[app.id for app in apps if app.id is not None],
+        created_by="owner@example.com",
+    )
+    return plain

@@ -15,8 +15,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
 from admin.routes import routes as admin_routes
+from analytics.webhooks import WebhookDelivery, create_endpoint
 from guides import App
 from server.accounts import Role, ensure_workspace, invite
+from server.api_tokens import create_api_token
 from server.audit import AuditEntry
 from server.db import Database
 from tests.admin_client import post, sign_in
@@ -100,6 +102,19 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
         "guide.pick_element",
     ),
     "admin:guides:preview": ({"picker_url": ORIGIN + "/dashboard"}, "guide.preview"),
+    "admin:api_tokens:create": (
+        {"name": "CI", "scope": "read", "app_ids": "{app_id}"},
+        "api_token.create",
+    ),
+    "admin:api_tokens:revoke": ({}, "api_token.revoke"),
+    "admin:webhooks:create": (
+        {"url": "https://hooks.example.com/in", "events": "guide_completed"},
+        "webhook.create",
+    ),
+    "admin:webhooks:rotate": ({}, "webhook.rotate_secret"),
+    "admin:webhooks:remove": ({}, "webhook.delete"),
+    "admin:webhooks:resend": ({}, "webhook.resend"),
+    "admin:server_key:create": ({}, "app.server_key"),
 }
 
 
@@ -111,6 +126,9 @@ class World:
     invitation_id: int
     invitation_token: str
     other_workspace_id: int
+    token_id: int
+    endpoint_id: int
+    delivery_id: int
 
     def path(self, route: AdminRoute) -> str:
         values = {
@@ -121,13 +139,16 @@ class World:
             "token": self.invitation_token,
             "number": 1,
             "pick_id": "0123456789abcdef",
+            "token_id": self.token_id,
+            "endpoint_id": self.endpoint_id,
+            "delivery_id": self.delivery_id,
         }
         return re.sub(r"\{(\w+):\w+\}", lambda m: str(values[m.group(1)]), route.path)
 
     def body(self, route: AdminRoute) -> dict[str, str]:
         data, _ = VALID_WRITES[route.name]
         return {
-            key: value.format(other_workspace_id=self.other_workspace_id)
+            key: value.format(other_workspace_id=self.other_workspace_id, app_id=self.app_id)
             for key, value in data.items()
         }
 
@@ -153,7 +174,44 @@ def world(db: Database) -> World:
             invited_by_id=member.id,
         )
         assert invitation.id
-        return World(app.id, guide.id, member.id, invitation.id, token, other.id)
+        api_token, _ = create_api_token(
+            session=session,
+            workspace_id=workspace.id,
+            name="CI",
+            scope="read",
+            app_ids=[app.id],
+            created_by="owner@example.com",
+        )
+        assert api_token.id
+        endpoint, _ = create_endpoint(
+            session=session,
+            app_id=app.id,
+            url="https://hooks.example.com/in",
+            events=["guide_completed"],
+            server_key="k" * 40,
+        )
+        delivery = WebhookDelivery(
+            endpoint_id=endpoint.id or 0,
+            app_id=app.id,
+            event_id="0190f5c8-0000-7000-8000-000000000001",
+            event_type="guide_completed",
+            payload={},
+            status="failed",
+        )
+        session.add(delivery)
+        session.flush()
+        assert endpoint.id and delivery.id
+        return World(
+            app.id,
+            guide.id,
+            member.id,
+            invitation.id,
+            token,
+            other.id,
+            api_token.id,
+            endpoint.id,
+            delivery.id,
+        )
 
 
 def audit_actions(db: Database) -> list[str]:
@@ -194,6 +252,10 @@ EXPECTED_TEMPLATES = {
     "admin:guide_analytics:export": None,
     "admin:guide_analytics:survey": "analytics/surveys.html",
     "admin:guide_analytics:survey_export": None,
+    "admin:api_tokens:list": "api_tokens/list.html",
+    "admin:webhooks:list": "webhooks/list.html",
+    "admin:webhooks:deliveries": "webhooks/deliveries.html",
+    "admin:server_key:show": "server_keys/page.html",
 }
 # Pages that answer something else than 200 when opened without a query string.
 EXPECTED_STATUS = {"admin:analytics:journey_export": 404}

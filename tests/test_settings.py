@@ -51,6 +51,8 @@ class TestLoadSettings:
             "client_rate_per_second": 50,
             "client_burst": 300,
             "body_timeout_seconds": 10,
+            "webhook_retry_seconds": 30.0,
+            "webhook_timeout_seconds": 10.0,
         }
         assert settings.is_sqlite
 
@@ -78,6 +80,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_CLIENT_RATE_PER_SECOND", "7")
         monkeypatch.setenv("SIGNPOST_CLIENT_BURST", "9")
         monkeypatch.setenv("SIGNPOST_BODY_TIMEOUT_SECONDS", "2.5")
+        monkeypatch.setenv("SIGNPOST_WEBHOOK_RETRY_SECONDS", "0.5")
+        monkeypatch.setenv("SIGNPOST_WEBHOOK_TIMEOUT_SECONDS", "3")
 
         settings = load_settings()
 
@@ -107,6 +111,8 @@ class TestLoadSettings:
             "client_rate_per_second": 7,
             "client_burst": 9,
             "body_timeout_seconds": 2.5,
+            "webhook_retry_seconds": 0.5,
+            "webhook_timeout_seconds": 3.0,
         }
         assert not settings.is_sqlite
 
