@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from guides.documents import GuideDocument
-from server.api import schemas
+from server.api import privacy, schemas
 from server.openapi import ERROR
 
 REF = "#/components/schemas/{model}"
@@ -87,6 +87,25 @@ OPERATIONS = [
         "The help articles of an app's resource centers.",
         schemas.ArticleList,
         errors=("404",),
+    ),
+    Operation(
+        "get",
+        "/apps/{app_id}/users/{user}",
+        "Everything stored about one end user (a privacy access request).",
+        privacy.UserExport,
+        errors=("404",),
+        description="`user` is the app's own id of the user, or `anon:` and the SDK's "
+        "anonymous id for a visitor never identified.",
+    ),
+    Operation(
+        "delete",
+        "/apps/{app_id}/users/{user}",
+        "Delete one end user and every row about them; analytics are corrected.",
+        privacy.UserDeleted,
+        write=True,
+        errors=("404",),
+        description="`user` as for GET. Their events leave the analytics counts as if they "
+        "had never been sent; the deletion is in the audit log.",
     ),
     Operation(
         "get", "/guides/{guide_id}", "One guide with its draft.", schemas.GuideOut, errors=("404",)

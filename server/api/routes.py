@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.api import analytics, reference, resources, server_side
+from server.api import analytics, privacy, reference, resources, server_side
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -39,6 +39,12 @@ routes = [
         name="guides",
     ),
     Route("/apps/{app_id:int}/articles", resources.list_articles, methods=["GET"], name="articles"),
+    Route(
+        "/apps/{app_id:int}/users/{user}",
+        by_method(get=privacy.export_user, delete=privacy.delete_user),
+        methods=["GET", "DELETE"],
+        name="end_user",
+    ),
     Route(
         "/guides/{guide_id:int}",
         by_method(get=resources.get_guide, put=resources.update_guide),
