@@ -18,7 +18,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
 from analytics.models import ROLLUP_MODELS, Event, FirstSeen
-from analytics.rollups import RollupDelta, apply
+from analytics.rollups import EVENT_COLUMNS, RollupDelta, apply
 from guides import store
 from guides.errors import EndUserNotFound
 from guides.models import App, EndUser, Guide
@@ -95,34 +95,13 @@ def _subtract_from_rollups(session: Session, app_id: int, end_user_id: int) -> N
     zero, as a rebuild would never make them."""
     guide_ids = set(session.exec(select(Guide.id).where(Guide.app_id == app_id)).all())
     delta = RollupDelta(app_id)
-    columns: tuple[Any, ...] = (
-        Event.end_user_id,
-        Event.type,
-        Event.guide_id,
-        Event.guide_version,
-        Event.step_index,
-        Event.properties,
-        Event.occurred_at,
-        Event.url,
-    )
     events = session.execute(
-        select_columns(*columns).where(
+        select_columns(*EVENT_COLUMNS).where(
             col(Event.app_id) == app_id, col(Event.end_user_id) == end_user_id
         )
     )
-    for user, type, guide_id, version, step, properties, occurred_at, url in events:
-        if guide_id is not None and guide_id not in guide_ids:
-            continue  # not counted by the rollups either (rebuild_rollups skips them)
-        delta.add(
-            end_user_id=user,
-            type=type,
-            guide_id=guide_id,
-            guide_version=version,
-            step_index=step,
-            properties=properties,
-            occurred_at=occurred_at,
-            url=url,
-        )
+    for event in events:
+        delta.add_row(event, guide_ids)  # as rebuild_rollups counts them
     delta.first.clear()  # their first days are read from the table below instead
     _negate(delta)
     firsts = session.exec(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -198,6 +198,22 @@ class RollupDelta:
         known = self.first.get((end_user_id, key))
         if known is None or day < known:
             self.first[(end_user_id, key)] = day
+
+    def add_row(self, row: Any, guide_ids: Collection[int | None]) -> None:
+        """Count a stored event read with `EVENT_COLUMNS`, unless it names a guide not in
+        `guide_ids` (another app's, or deleted), which the rollups never count."""
+        if row.guide_id is not None and row.guide_id not in guide_ids:
+            return
+        self.add(
+            end_user_id=row.end_user_id,
+            type=row.type,
+            guide_id=row.guide_id,
+            guide_version=row.guide_version,
+            step_index=row.step_index,
+            properties=row.properties,
+            occurred_at=row.occurred_at,
+            url=row.url,
+        )
 
     def count_user(self, key: FirstKey, day: date, delta: int) -> None:
         guide_id, version, step, metric, item = key
@@ -445,6 +461,19 @@ def clear_rollups(session: Session, app_id: int | None = None) -> None:
         session.execute(statement)
 
 
+# The columns of a stored event that the rollups count, in `RollupDelta.add_row`'s order.
+EVENT_COLUMNS: tuple[Any, ...] = (
+    Event.end_user_id,
+    Event.type,
+    Event.guide_id,
+    Event.guide_version,
+    Event.step_index,
+    Event.properties,
+    Event.occurred_at,
+    Event.url,
+)
+
+
 def rebuild_rollups(session: Session, app_id: int) -> int:
     """Recompute every rollup of an app from its raw events; returns the events read.
 
@@ -452,18 +481,8 @@ def rebuild_rollups(session: Session, app_id: int) -> int:
     first-seen days need no reconciliation; counters of successive chunks add up."""
     clear_rollups(session, app_id)
     guide_ids = set(session.exec(select(Guide.id).where(Guide.app_id == app_id)).all())
-    columns: tuple[Any, ...] = (
-        Event.end_user_id,
-        Event.type,
-        Event.guide_id,
-        Event.guide_version,
-        Event.step_index,
-        Event.properties,
-        Event.occurred_at,
-        Event.url,
-    )
     rows = session.execute(
-        select_columns(*columns)
+        select_columns(*EVENT_COLUMNS)
         .where(col(Event.app_id) == app_id)
         .order_by(col(Event.end_user_id), col(Event.id))
         .execution_options(yield_per=5000)
@@ -472,25 +491,14 @@ def rebuild_rollups(session: Session, app_id: int) -> int:
     count = 0
     pending = 0
     current_user = None
-    for user, type, guide_id, version, step, properties, occurred_at, url in rows:
-        if user != current_user and pending >= REBUILD_CHUNK:
+    for row in rows:
+        if row.end_user_id != current_user and pending >= REBUILD_CHUNK:
             apply(session, delta, all_users_new=True)
             delta, pending = RollupDelta(app_id), 0
-        current_user = user
+        current_user = row.end_user_id
         count += 1
         pending += 1
-        if guide_id is not None and guide_id not in guide_ids:
-            continue
-        delta.add(
-            end_user_id=user,
-            type=type,
-            guide_id=guide_id,
-            guide_version=version,
-            step_index=step,
-            properties=properties,
-            occurred_at=occurred_at,
-            url=url,
-        )
+        delta.add_row(row, guide_ids)
     apply(session, delta, all_users_new=True)
     return count
 
