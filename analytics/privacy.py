@@ -5,6 +5,8 @@ Which rows belong to a user is found by inspecting the models, not by a list kep
 every table with a foreign key to `end_user.id` holds user data, so a table added later is
 exported and deleted without a change here. Deleting also takes the user's events out of
 the rollups, so the reports count exactly what a rebuild from the remaining events would.
+Webhook deliveries of the user's events (their payloads name the user) are exported and
+deleted with them: they are found through the events' ids.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from analytics.models import ROLLUP_MODELS, Event, FirstSeen
 from analytics.rollups import EVENT_COLUMNS, RollupDelta, apply
+from analytics.webhooks import WebhookDelivery
 from guides import store
 from guides.errors import EndUserNotFound
 from guides.models import App, EndUser, Guide
 
 EXPORT_FORMAT = 1
+ID_CHUNK = 500  # event ids per IN (...) list
 
 
 def user_tables(metadata: MetaData | None = None) -> list[tuple[Table, Column[Any]]]:
@@ -65,6 +69,11 @@ def export_end_user(*, session: Session, app_id: int, user_id: str) -> dict[str,
             select_columns(table).where(column == user.id).order_by(*table.primary_key.columns)
         ).mappings()
         tables[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    assert user.id is not None
+    deliveries = _webhook_deliveries(session, app_id, user.id)
+    tables[WebhookDelivery.__tablename__] = [
+        {k: _plain(v) for k, v in d.model_dump().items()} for d in deliveries
+    ]
     return {
         "format": EXPORT_FORMAT,
         "app": {"id": app_id, "name": app.name},
@@ -80,6 +89,10 @@ def delete_end_user(*, session: Session, app_id: int, user_id: str) -> dict[str,
     assert user.id is not None
     _subtract_from_rollups(session, app_id, user.id)
     deleted: dict[str, int] = {}
+    deliveries = _webhook_deliveries(session, app_id, user.id)
+    for delivery in deliveries:
+        session.delete(delivery)
+    deleted[WebhookDelivery.__tablename__] = len(deliveries)
     for table, column in reversed(user_tables()):  # dependents first
         result = session.execute(delete(table).where(column == user.id))
         deleted[table.name] = result.rowcount or 0  # type: ignore[attr-defined]
@@ -87,6 +100,27 @@ def delete_end_user(*, session: Session, app_id: int, user_id: str) -> dict[str,
     deleted["end_user"] = 1
     session.flush()
     return deleted
+
+
+def _webhook_deliveries(session: Session, app_id: int, end_user_id: int) -> list[WebhookDelivery]:
+    """The webhook deliveries (sent or waiting) of the user's events."""
+    event_ids = [
+        str(event_id)
+        for event_id in session.exec(
+            select(Event.event_id).where(Event.app_id == app_id, Event.end_user_id == end_user_id)
+        ).all()
+    ]
+    found: list[WebhookDelivery] = []
+    for start in range(0, len(event_ids), ID_CHUNK):
+        found.extend(
+            session.exec(
+                select(WebhookDelivery).where(
+                    WebhookDelivery.app_id == app_id,
+                    col(WebhookDelivery.event_id).in_(event_ids[start : start + ID_CHUNK]),
+                )
+            ).all()
+        )
+    return sorted(found, key=lambda delivery: delivery.id or 0)
 
 
 def _subtract_from_rollups(session: Session, app_id: int, end_user_id: int) -> None:

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from analytics.privacy import delete_end_user, export_end_user, user_tables
 from analytics.rollups import rebuild_rollups
+from analytics.webhooks import WebhookDelivery, create_endpoint
 from guides import EndUser
 from guides.errors import EndUserNotFound
 from server.addresses import anonymize_ip
@@ -108,6 +109,49 @@ class TestDeleteEndUser:
             delete_end_user(session=session, app_id=guides.app.id, user_id="nobody")
 
 
+class TestWebhookPayloads:
+    def test_deliveries_of_the_users_events_are_exported_then_deleted_with_them(
+        self, db: Database, guides: Guides
+    ) -> None:
+        assert guides.app.id is not None
+        with db.write() as session:
+            create_endpoint(
+                session=session,
+                app_id=guides.app.id,
+                url="https://hooks.example.com/signpost",
+                events=["guide_completed"],
+                server_key="test-secret-key-that-is-long-enough-0123456789",
+            )
+        completed = {
+            "event_id": "0192f5a8-7c1e-7b3a-9f00-1234567890ad",
+            "type": "guide_completed",
+            "timestamp": "2026-11-03T10:00:00+00:00",
+            "guide_id": guides.tip.id,
+            "guide_version": 1,
+        }
+        mine = {"app_key": guides.app.public_key, "user_id": "user-1", "events": [completed]}
+        theirs = {
+            "app_key": guides.app.public_key,
+            "user_id": "user-3",
+            "events": [{**completed, "event_id": "0192f5a8-7c1e-7b3a-9f00-1234567890ae"}],
+        }
+        with db.write() as session:
+            ingest(session, guides, [mine, theirs])
+
+        with db.read() as session:
+            exported = export_end_user(session=session, app_id=guides.app.id, user_id="user-1")
+        with db.write() as session:
+            deleted = delete_end_user(session=session, app_id=guides.app.id, user_id="user-1")
+
+        assert [d["payload"]["user"]["id"] for d in exported["tables"]["webhook_delivery"]] == [
+            "user-1"
+        ]
+        assert deleted["webhook_delivery"] == 1
+        with db.read() as session:
+            left = session.exec(select(WebhookDelivery.event_id)).all()
+        assert left == ["0192f5a8-7c1e-7b3a-9f00-1234567890ae"]
+
+
 class TestExportEndUser:
     def test_the_export_holds_every_row_naming_the_user_and_nothing_of_others(
         self, db: Database, guides: Guides
@@ -143,7 +187,7 @@ class TestExportEndUser:
         ]
         assert [s["guide_id"] for s in exported["tables"]["guide_state"]] == [guides.tip.id]
         assert {r["metric"] for r in exported["tables"]["rollup_first_seen"]} == {"shown"}
-        assert set(exported["tables"]) == {t.name for t, _ in user_tables()}
+        assert set(exported["tables"]) == {t.name for t, _ in user_tables()} | {"webhook_delivery"}
 
 
 class TestCli:
