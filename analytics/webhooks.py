@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import UniqueConstraint, delete, or_, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from analytics.outbound import ALLOW_SETTING, literal_problem
 from guides.columns import JSONColumn, UTCDateTime, utcnow
 from guides.errors import InvalidPayload, NotFound
 
@@ -92,11 +93,13 @@ def signing_secret(server_key: str, endpoint_id: int, salt: str) -> str:
     return "whsec_" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def _check(url: str, events: list[str]) -> list[str]:
+def _check(url: str, events: list[str], allow_private: bool) -> list[str]:
     fields = []
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
         fields.append({"field": "url", "message": "an http:// or https:// address"})
+    elif not allow_private and (problem := literal_problem(url)):
+        fields.append({"field": "url", "message": f"a public address: {problem} ({ALLOW_SETTING})"})
     chosen = [event for event in WebhookEvent if event.value in set(events)]
     if not chosen or len(chosen) != len(set(events)):
         fields.append({"field": "events", "message": "choose one or more events"})
@@ -106,10 +109,17 @@ def _check(url: str, events: list[str]) -> list[str]:
 
 
 def create_endpoint(
-    *, session: Session, app_id: int, url: str, events: list[str], server_key: str
+    *,
+    session: Session,
+    app_id: int,
+    url: str,
+    events: list[str],
+    server_key: str,
+    allow_private: bool = False,
 ) -> tuple[WebhookEndpoint, str]:
-    """A new endpoint and its signing secret, which is returned here and never again."""
-    chosen = _check(url, events)
+    """A new endpoint and its signing secret, which is returned here and never again.
+    `allow_private` lets the URL reach a loopback or private address (analytics/outbound.py)."""
+    chosen = _check(url, events, allow_private)
     endpoint = WebhookEndpoint(
         app_id=app_id,
         url=url.strip(),

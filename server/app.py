@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.ensure_secret_key().get_secret_value(),
                 retry_seconds=settings.webhook_retry_seconds,
                 timeout_seconds=settings.webhook_timeout_seconds,
+                allow_private=settings.webhook_private_addresses,
             ),
         )
         state.committer.start()

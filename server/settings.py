@@ -148,6 +148,12 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         10, gt=0, le=60, description="How long a webhook receiver has to answer."
     )
+    webhook_private_addresses: bool = Field(
+        False,
+        description="Let webhooks reach loopback, private, link-local and other non-public "
+        "addresses (a receiver inside your own network). Off, a webhook cannot be used to "
+        "call into the server's network.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from analytics.outbound import ALLOW_SETTING, resolved_problem
 from analytics.webhooks import (
     WebhookEndpoint,
     any_due,
@@ -39,10 +40,17 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 class WebhookDispatcher:
     def __init__(
-        self, db: Database, server_key: str, *, retry_seconds: float, timeout_seconds: float
+        self,
+        db: Database,
+        server_key: str,
+        *,
+        retry_seconds: float,
+        timeout_seconds: float,
+        allow_private: bool = False,
     ) -> None:
         self.db = db
         self.server_key = server_key
+        self.allow_private = allow_private
         self.retry_seconds = retry_seconds
         self.timeout_seconds = timeout_seconds
         self._stop = threading.Event()
@@ -110,6 +118,8 @@ class WebhookDispatcher:
             "Signpost-Delivery": str(delivery_id),
             "Signpost-Signature": signature(secret, int(time.time()), body),
         }
+        if not self.allow_private and (problem := resolved_problem(url)):
+            return False, None, f"not sent: {problem} ({ALLOW_SETTING})"
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
         try:
             with _opener.open(request, timeout=self.timeout_seconds) as response:

@@ -3,6 +3,7 @@ once, reads the delivery log and resends a delivery."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
@@ -57,6 +58,32 @@ class TestAddWebhook:
             "events": "choose one or more events",
         }
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://127.0.0.1:8000/in",
+            "http://localhost/in",
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.7/in",
+            "http://[::1]/in",
+            "http://[::ffff:192.168.1.1]/in",
+        ],
+    )
+    def test_an_address_inside_the_network_is_refused_by_default(
+        self, client: TestClient, db: Database, url: str
+    ) -> None:
+        app_id = setup(db)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client, f"/admin/apps/{app_id}/webhooks/", csrf, url=url, events="guide_completed"
+        )
+
+        assert response.status_code == 422
+        assert response.context["errors"]["url"].startswith("a public address: ")
+        with db.read() as session:
+            assert session.exec(select(WebhookEndpoint)).all() == []
+
 
 class TestDeliveryLog:
     def test_resend_queues_a_failed_delivery_again(self, client: TestClient, db: Database) -> None:
@@ -66,7 +93,7 @@ class TestDeliveryLog:
             client,
             f"/admin/apps/{app_id}/webhooks/",
             csrf,
-            url="http://127.0.0.1:9/in",
+            url="https://hooks.example.com/in",
             events="guide_dismissed",
         )
         with db.write() as session:

@@ -53,6 +53,7 @@ class TestLoadSettings:
             "body_timeout_seconds": 10,
             "webhook_retry_seconds": 30.0,
             "webhook_timeout_seconds": 10.0,
+            "webhook_private_addresses": False,
         }
         assert settings.is_sqlite
 
@@ -82,6 +83,7 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_BODY_TIMEOUT_SECONDS", "2.5")
         monkeypatch.setenv("SIGNPOST_WEBHOOK_RETRY_SECONDS", "0.5")
         monkeypatch.setenv("SIGNPOST_WEBHOOK_TIMEOUT_SECONDS", "3")
+        monkeypatch.setenv("SIGNPOST_WEBHOOK_PRIVATE_ADDRESSES", "true")
 
         settings = load_settings()
 
@@ -113,6 +115,7 @@ class TestLoadSettings:
             "body_timeout_seconds": 2.5,
             "webhook_retry_seconds": 0.5,
             "webhook_timeout_seconds": 3.0,
+            "webhook_private_addresses": True,
         }
         assert not settings.is_sqlite
 

@@ -74,7 +74,13 @@ def valid_signature(secret: str, header: str, body: bytes) -> bool:
 
 @pytest.fixture
 def quick(settings: Settings) -> Iterator[TestClient]:
-    fast = settings.model_copy(update={"webhook_retry_seconds": 0.2, "webhook_timeout_seconds": 2})
+    fast = settings.model_copy(
+        update={
+            "webhook_retry_seconds": 0.2,
+            "webhook_timeout_seconds": 2,
+            "webhook_private_addresses": True,  # the receiver listens on loopback
+        }
+    )
     with TestClient(create_app(fast)) as client:
         yield client
 
@@ -112,6 +118,7 @@ class TestDownThenUp:
                 url=f"http://127.0.0.1:{port}/hooks",
                 events=["guide_completed", "guide_dismissed"],
                 server_key=TEST_SECRET,
+                allow_private=True,
             )
             session.expunge_all()
         sent: list[dict[str, Any]] = []
@@ -151,6 +158,40 @@ class TestDownThenUp:
         after = deliveries(db)
         assert {(d.status, d.last_status_code) for d in after} == {("delivered", 204)}
         assert min(d.attempts for d in after) >= 3
+
+
+class TestPrivateAddresses:
+    def test_by_default_nothing_is_sent_into_the_servers_network(
+        self, settings: Settings, db: Database
+    ) -> None:
+        """An endpoint that reaches loopback (saved while allowed, or a name that now
+        resolves inside) gets nothing once the setting is off; the log says why."""
+        port = free_port()
+        receiver = Receiver(port)
+        strict = settings.model_copy(update={"webhook_retry_seconds": 0.2})
+        try:
+            with db.write() as session:
+                app = make_app(session)
+                guide = make_published_guide(session, app, "tour", steps=2)
+                assert app.id is not None
+                create_endpoint(
+                    session=session,
+                    app_id=app.id,
+                    url=f"http://localhost:{port}/hooks",
+                    events=["guide_completed"],
+                    server_key=TEST_SECRET,
+                    allow_private=True,
+                )
+                session.expunge_all()
+            with TestClient(create_app(strict)) as client:
+                send(client, app, "ana", event("guide_completed", guide))
+                wait_until(lambda: all(d.attempts >= 1 for d in deliveries(db)))
+        finally:
+            receiver.close()
+
+        assert receiver.received == []
+        [delivery] = deliveries(db)
+        assert delivery.last_error.startswith("not sent: localhost is this machine")
 
 
 class TestSigningAndBackOff:

@@ -71,6 +71,7 @@ def create(request: Request) -> Response:
                 url=url,
                 events=events,
                 server_key=_server_key(request),
+                allow_private=state_of(request).settings.webhook_private_addresses,
             )
             audit(
                 session,
