@@ -78,6 +78,8 @@ def server_process(
         "SIGNPOST_DATA_DIR": str(data_dir),
         "SIGNPOST_PORT": str(port),
         "SIGNPOST_LOG_LEVEL": "warning",
+        # Benchmarks drive the server from one address: the per-client limit would answer 429.
+        "SIGNPOST_CLIENT_RATE_PER_SECOND": "0",
         **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()},
     }
     log = (data_dir / "server.log").open("wb")

@@ -135,6 +135,7 @@ def main() -> None:
         "SIGNPOST_PORT": str(signpost_port),
         "SIGNPOST_LOG_LEVEL": "warning",
         "SIGNPOST_DEMO": "true",
+        "SIGNPOST_CLIENT_RATE_PER_SECOND": "0",  # all requests come from one address
     }
     processes = []
     try:
