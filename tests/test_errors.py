@@ -26,8 +26,17 @@ from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
 from server.migrations import upgrade_to_head
 from server.settings import Settings
+from tests.admin_client import sign_in
 from tests.conftest import TEST_SECRET
-from tests.factories import ORIGIN, event, event_batch, make_app, make_published_guide, session_body
+from tests.factories import (
+    ORIGIN,
+    event,
+    event_batch,
+    make_admin,
+    make_app,
+    make_published_guide,
+    session_body,
+)
 
 
 def all_subclasses(cls: type) -> list[type]:
@@ -118,6 +127,32 @@ class TestRoutingErrors:
 
         assert response.status_code == 404
         assert response.json() == {"error": "Not Found", "code": "not_found", "status": 404}
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/admin/apps/99999999999999999999",
+            "/admin/apps/2147483648/analytics/",
+            "/admin/guides/99999999999999999999",
+            "/api/v1/guides/2147483648",
+        ],
+    )
+    def test_an_id_beyond_the_databases_range_is_a_404_not_a_crash(
+        self, db: Database, path: str
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+        settings = Settings(
+            database_url=db.url,
+            secret_key=TEST_SECRET,  # type: ignore[arg-type]
+            migrate_on_start=False,
+            public_url="http://testserver",
+        )
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            sign_in(client, "owner@example.com")
+            response = client.get(path)
+
+        assert response.status_code == 404
 
     @pytest.mark.parametrize("path", ["/sdk/v1/session", "/sdk/v1/events"])
     def test_get_on_a_post_route_is_a_json_405(self, client: TestClient, path: str) -> None:

@@ -180,8 +180,8 @@ PARAMETERS = {
     "user": "The app's own id of the user, or the SDK's anonymous id of a visitor.",
 }
 PATH_SCHEMAS: dict[str, dict[str, Any]] = {
-    "app_id": {"type": "integer", "minimum": 0},
-    "guide_id": {"type": "integer", "minimum": 0},
+    "app_id": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    "guide_id": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     "user": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/]+$"},
 }
 
