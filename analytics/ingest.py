@@ -24,9 +24,8 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from analytics.bulk import execute_many, is_sqlite
 from analytics.models import (
     GUIDE_EVENT_TYPES,
     SCALE_RANGES,
@@ -39,6 +38,7 @@ from analytics.models import (
 )
 from analytics.rollups import record_rollups
 from analytics.webhooks import WebhookEvent, enqueue_deliveries
+from guides.bulk import execute_many, is_sqlite, select_rows
 from guides.delivery import find_or_create_users
 from guides.errors import InvalidPayload, fields_from_pydantic
 from guides.models import App, Guide, GuideState
@@ -87,24 +87,34 @@ class EventIn(BaseModel):
     def _small_properties(
         cls, value: dict[str, PropertyValue], info: ValidationInfo
     ) -> dict[str, PropertyValue]:
+        # One pass, cheapest test first: every event of every batch comes through here.
         if len(value) > MAX_PROPERTIES:
             raise ValueError(f"at most {MAX_PROPERTIES} properties")
+        nul = False
         for key, item in value.items():
-            items = item if isinstance(item, list) else [item]
-            if len(items) > MAX_LIST_ITEMS:
-                raise ValueError(f"property {key[:100]!r} has more than {MAX_LIST_ITEMS} items")
-            too_long = any(isinstance(i, str) and len(i) > MAX_PROPERTY_LENGTH for i in items)
-            if len(key) > 100 or too_long:
+            too_long = len(key) > 100
+            nul = nul or "\x00" in key
+            if type(item) is str:
+                too_long = too_long or len(item) > MAX_PROPERTY_LENGTH
+                nul = nul or "\x00" in item
+            elif type(item) is list:
+                if len(item) > MAX_LIST_ITEMS:
+                    raise ValueError(f"property {key[:100]!r} has more than {MAX_LIST_ITEMS} items")
+                too_long = too_long or any(len(i) > MAX_PROPERTY_LENGTH for i in item)
+                nul = nul or any("\x00" in i for i in item)
+            if too_long:
                 raise ValueError(f"property {key[:100]!r} is too long")
         check = PROPERTY_CHECKS.get(info.data.get("type"))  # type: ignore[arg-type]
         if check is not None:
             check(value)
+        if nul:
+            raise ValueError("must not contain NUL characters")
         return value
 
-    @field_validator("url", "properties")
+    @field_validator("url")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if contains_nul(value):
+    def _no_nul(cls, value: str) -> str:
+        if "\x00" in value:
             raise ValueError("must not contain NUL characters")
         return value
 
@@ -405,7 +415,9 @@ def _insert_new_sqlite(session: Session, rows: list[dict[str, Any]]) -> dict[uui
     for row in rows:
         by_app.setdefault(row["app_id"], []).append(row["event_id"])
     for app_id, ids in by_app.items():
-        stored.update(session.execute(_STORED_IDS, {"app_id": app_id, "ids": ids}).scalars())
+        stored.update(
+            r[0] for r in select_rows(session, _STORED_IDS, {"app_id": app_id, "ids": ids})
+        )
     new: dict[uuid.UUID, dict[str, Any]] = {}
     for row in rows:
         if row["event_id"] not in stored and row["event_id"] not in new:
@@ -417,10 +429,13 @@ def _insert_new_sqlite(session: Session, rows: list[dict[str, Any]]) -> dict[uui
 def _guide_ids(session: Session, app_id: int, ids: set[int]) -> set[int]:
     if not ids:
         return set()
-    found = session.exec(
-        select(Guide.id).where(Guide.app_id == app_id, col(Guide.id).in_(ids))
-    ).all()
-    return {guide_id for guide_id in found if guide_id is not None}
+    return {r[0] for r in select_rows(session, _GUIDE_IDS, {"app_id": app_id, "ids": sorted(ids)})}
+
+
+_GUIDES = Guide.__table__  # type: ignore[attr-defined]
+_GUIDE_IDS = select_columns(_GUIDES.c.id).where(
+    _GUIDES.c.app_id == bindparam("app_id"), _GUIDES.c.id.in_(bindparam("ids", expanding=True))
+)
 
 
 def _update_guide_states(session: Session, events_by_user: dict[int, list[EventIn]]) -> None:
@@ -446,19 +461,21 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
         ],
     )
     columns = ("end_user_id", "guide_id", "seen", "current_step", "completed", "dismissed")
-    found = session.execute(
-        _STATE_SELECT.with_for_update(),
+    found = select_rows(
+        session,
+        _STATE_SELECT,
         {"users": sorted({u for u, _ in pairs}), "guides": sorted({g for _, g in pairs})},
-    ).all()
-    wanted = set(pairs)
+    )
     states = {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in found}
+    by_key: dict[tuple[int, int], list[EventIn]] = {}
+    for user, events in events_by_user.items():
+        for event in events:
+            by_key.setdefault((user, event.guide_id), []).append(event)  # type: ignore[arg-type]
     changed = []
-    for key in sorted(wanted):
+    for key in pairs:
         state = states[key]
         before = dict(state)
-        for event in sorted(events_by_user[key[0]], key=lambda e: e.timestamp):
-            if event.guide_id != key[1]:
-                continue
+        for event in sorted(by_key[key], key=lambda e: e.timestamp):
             if event.type in (EventType.guide_shown, EventType.step_shown):
                 state["seen"] = True
             if event.type == EventType.step_shown and event.step_index is not None:
@@ -482,16 +499,20 @@ _STATE_INSERTS = {
         index_elements=["end_user_id", "guide_id"]
     ),
 }
-_STATE_SELECT = select_columns(
-    _STATES.c.end_user_id,
-    _STATES.c.guide_id,
-    _STATES.c.seen,
-    _STATES.c.current_step,
-    _STATES.c.completed,
-    _STATES.c.dismissed,
-).where(
-    _STATES.c.end_user_id.in_(bindparam("users", expanding=True)),
-    _STATES.c.guide_id.in_(bindparam("guides", expanding=True)),
+_STATE_SELECT = (
+    select_columns(
+        _STATES.c.end_user_id,
+        _STATES.c.guide_id,
+        _STATES.c.seen,
+        _STATES.c.current_step,
+        _STATES.c.completed,
+        _STATES.c.dismissed,
+    )
+    .where(
+        _STATES.c.end_user_id.in_(bindparam("users", expanding=True)),
+        _STATES.c.guide_id.in_(bindparam("guides", expanding=True)),
+    )
+    .with_for_update()
 )
 _STATE_UPDATE = (
     _STATES.update()

@@ -24,7 +24,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
-from analytics.bulk import execute_many, is_sqlite
 from analytics.durations import bucket_of
 from analytics.models import (
     ALL_VERSIONS,
@@ -43,6 +42,7 @@ from analytics.models import (
     SurveyValueDaily,
 )
 from analytics.struggle import StruggleDelta, apply_struggle
+from guides.bulk import execute_many, is_sqlite, select_rows
 from guides.models import Guide
 
 MAX_KEY_LENGTH = 200  # longer questions, items, option ids and queries are cut here
@@ -381,11 +381,9 @@ def _settle_first_seen(session: Session, delta: RollupDelta, *, all_users_new: b
     for key, _ in moved:
         delta.count_user(key[1], wanted[key], +1)
     if moved:
-        table = FirstSeen.__table__  # type: ignore[attr-defined]
-        session.execute(
-            table.update()
-            .where(*(table.c[name] == bindparam(f"k_{name}") for name in _FIRST_NAMES))
-            .values(day=bindparam("new_day")),
+        execute_many(
+            session,
+            _FIRST_SEEN_MOVE,
             [
                 {
                     **{
@@ -402,19 +400,38 @@ def _settle_first_seen(session: Session, delta: RollupDelta, *, all_users_new: b
 _FIRST_NAMES = ("end_user_id", "guide_id", "guide_version", "step_index", "metric", "item")
 
 
+_FIRST_SEEN = FirstSeen.__table__  # type: ignore[attr-defined]
+# Every row of these users for these guides (the primary key's first two columns, so an
+# index range per pair), locked on PostgreSQL; the caller keeps the keys it wants. Built
+# once: compiling it per group cost more than running it.
+_FIRST_SEEN_SELECT = (
+    select_columns(*(_FIRST_SEEN.c[name] for name in _FIRST_NAMES), _FIRST_SEEN.c.day)
+    .where(
+        _FIRST_SEEN.c.end_user_id.in_(bindparam("users", expanding=True)),
+        _FIRST_SEEN.c.guide_id.in_(bindparam("guides", expanding=True)),
+    )
+    .with_for_update()
+)
+_FIRST_SEEN_MOVE = (
+    _FIRST_SEEN.update()
+    .where(*(_FIRST_SEEN.c[name] == bindparam(f"k_{name}") for name in _FIRST_NAMES))
+    .values(day=bindparam("new_day"))
+)
+
+
 def _first_seen_rows(
     session: Session, wanted: Mapping[tuple[int, FirstKey], date]
 ) -> dict[tuple[int, FirstKey], date]:
-    users = {user for user, _ in wanted}
-    guides = {key[0] for _, key in wanted}
-    table = FirstSeen.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        select_columns(*(table.c[name] for name in _FIRST_NAMES), table.c.day)
-        .where(table.c.end_user_id.in_(users), table.c.guide_id.in_(guides))
-        .with_for_update()
-    ).all()
-    found = {(u, (g, v, s, m, i)): day for u, g, v, s, m, i, day in rows}
-    return {key: day for key, day in found.items() if key in wanted}
+    users = sorted({user for user, _ in wanted})
+    guides = sorted({key[0] for _, key in wanted})
+    found: dict[tuple[int, FirstKey], date] = {}
+    for u, g, v, s, m, i, day in select_rows(
+        session, _FIRST_SEEN_SELECT, {"users": users, "guides": guides}
+    ):
+        key = (u, (g, v, s, m, i))
+        if key in wanted:
+            found[key] = day
+    return found
 
 
 def _insert_first_seen(

@@ -25,6 +25,7 @@ from analytics.models import (
     StruggleDaily,
     StruggleUserDay,
 )
+from guides.bulk import execute_many, is_sqlite
 
 MAX_PAGE = 200
 MAX_SELECTOR = 200
@@ -85,45 +86,55 @@ class StruggleDelta:
         self.users.add((end_user_id, day, place))
 
 
-def _insert(session: Session) -> Any:
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 _PLACE = ("page", "selector", "signal", "guide_id", "step_index")
+
+
+def _statements(insert: Any) -> dict[str, Any]:
+    """The three writes of `apply_struggle` for one dialect, built once."""
+    active = ActiveUserDay.__table__  # type: ignore[attr-defined]
+    daily = StruggleDaily.__table__  # type: ignore[attr-defined]
+    users = StruggleUserDay.__table__  # type: ignore[attr-defined]
+    upsert = insert(daily)
+    return {
+        "active": insert(active).on_conflict_do_nothing(),
+        "daily": upsert.on_conflict_do_update(
+            index_elements=["app_id", "day", *_PLACE],
+            set_={
+                "occurrences": daily.c.occurrences + upsert.excluded.occurrences,
+                "count": daily.c["count"] + upsert.excluded["count"],
+                "role": upsert.excluded.role,
+                "text": upsert.excluded.text,
+            },
+        ),
+        "users": insert(users).on_conflict_do_nothing(),
+    }
+
+
+_STATEMENTS = {"postgresql": _statements(postgresql_insert), "sqlite": _statements(sqlite_insert)}
 
 
 def apply_struggle(session: Session, app_id: int, delta: StruggleDelta) -> None:
     """Write a delta; rows in key order, so concurrent PostgreSQL writers never deadlock."""
-    insert = _insert(session)
+    statements = _STATEMENTS["sqlite" if is_sqlite(session) else "postgresql"]
     if delta.active:
-        table = ActiveUserDay.__table__  # type: ignore[attr-defined]
-        session.execute(
-            insert(table).on_conflict_do_nothing(),
+        execute_many(
+            session,
+            statements["active"],
             [{"app_id": app_id, "day": d, "end_user_id": u} for d, u in sorted(delta.active)],
         )
     if delta.daily:
-        table = StruggleDaily.__table__  # type: ignore[attr-defined]
-        statement = insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=["app_id", "day", *_PLACE],
-            set_={
-                "occurrences": table.c.occurrences + statement.excluded.occurrences,
-                "count": table.c["count"] + statement.excluded["count"],
-                "role": statement.excluded.role,
-                "text": statement.excluded.text,
-            },
-        )
-        session.execute(
-            statement,
+        execute_many(
+            session,
+            statements["daily"],
             [
                 {"app_id": app_id, "day": d, **dict(zip(_PLACE, place, strict=True)), **row}
                 for (d, place), row in sorted(delta.daily.items())
             ],
         )
     if delta.users:
-        table = StruggleUserDay.__table__  # type: ignore[attr-defined]
-        session.execute(
-            insert(table).on_conflict_do_nothing(),
+        execute_many(
+            session,
+            statements["users"],
             [
                 {"app_id": app_id, "end_user_id": u, "day": d, **dict(zip(_PLACE, p, strict=True))}
                 for u, d, p in sorted(delta.users)

@@ -12,11 +12,16 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from guides.bulk import execute_many, select_rows
 from guides.models import App, AppSecret, EndUser, Guide, GuideState, GuideStep, GuideVersion
 
 
 def app_by_key(session: Session, public_key: str) -> App | None:
-    return session.exec(select(App).where(App.public_key == public_key)).first()
+    return session.exec(_APP_BY_KEY, params={"key": public_key}).first()
+
+
+# Built once: every SDK request looks its app up by key.
+_APP_BY_KEY = select(App).where(App.public_key == bindparam("key"))
 
 
 def app_by_name(session: Session, name: str) -> App | None:
@@ -192,8 +197,8 @@ def end_user_ids(session: Session, app_id: int, external_ids: Collection[str]) -
     """External id -> row id of those of `external_ids` that exist (one query)."""
     if not external_ids:
         return {}
-    rows = session.execute(_END_USER_IDS, {"app_id": app_id, "ids": sorted(external_ids)})
-    return {external_id: user_id for external_id, user_id in rows}
+    rows = select_rows(session, _END_USER_IDS, {"app_id": app_id, "ids": sorted(external_ids)})
+    return dict(rows)
 
 
 _END_USERS = EndUser.__table__  # type: ignore[attr-defined]
@@ -206,10 +211,11 @@ _END_USER_IDS = select_columns(_END_USERS.c.external_id, _END_USERS.c.id).where(
 
 def insert_end_users_or_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
     """Create end users in one statement; one that exists already (a race) is left alone."""
-    if not rows:
-        return
-    table = EndUser.__table__  # type: ignore[attr-defined]
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table).on_conflict_do_nothing(index_elements=["app_id", "external_id"]), rows
-    )
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    execute_many(session, _END_USER_INSERTS[dialect], rows)
+
+
+_END_USER_INSERTS = {
+    name: insert(_END_USERS).on_conflict_do_nothing(index_elements=["app_id", "external_id"])
+    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
