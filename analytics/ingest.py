@@ -301,9 +301,8 @@ class PreparedBatch:
     result: IngestResult
 
 
-def prepare_batch(app: App, batch: EventBatch, received_at: datetime) -> PreparedBatch:
+def prepare_batch(app_id: int, batch: EventBatch, received_at: datetime) -> PreparedBatch:
     """Validate each event; raise `InvalidPayload` when the batch had events, none valid."""
-    assert app.id is not None
     valid, rejected = split_events(batch)
     if not valid and rejected:
         raise InvalidPayload(
@@ -312,7 +311,7 @@ def prepare_batch(app: App, batch: EventBatch, received_at: datetime) -> Prepare
         )
     rows = [
         {
-            "app_id": app.id,
+            "app_id": app_id,
             "event_id": event.event_id,
             "type": event.type.value,
             "end_user_id": None,
@@ -377,7 +376,7 @@ def record_events(
     """Store the valid events of one batch; raise `InvalidPayload` when it had events and
     none was valid."""
     assert app.id is not None
-    prepared = prepare_batch(app, batch, received_at or datetime.now(UTC))
+    prepared = prepare_batch(app.id, batch, received_at or datetime.now(UTC))
     store_batches(session=session, app_id=app.id, prepared=[prepared])
     return prepared.result
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlmodel import Session
@@ -49,6 +50,16 @@ def app_for_key(session: Session, public_key: str) -> App:
     app = store.app_by_key(session, public_key) if public_key else None
     if app is None:
         raise UnknownAppKey(UNKNOWN_KEY_MESSAGE)
+    return app
+
+
+def app_row_for_events(rows: store.Rows, public_key: str, origin: str | None) -> Any:
+    """`app_for_key` and `check_origin` as one plain row (id, allowed_origins,
+    identity_mode): what ingestion needs, cheap enough to read on the event loop."""
+    app = store.app_for_events(rows, public_key) if public_key else None
+    if app is None:
+        raise UnknownAppKey(UNKNOWN_KEY_MESSAGE)
+    check_allowed(app.allowed_origins, origin)
     return app
 
 

@@ -14,9 +14,12 @@ identity, per dialect and set of columns."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 # (dialect, id of the statement, columns) -> (SQL, [(bind name, processor)], the statement,
@@ -57,9 +60,19 @@ def execute_many(session: Session, statement: Any, rows: Sequence[Mapping[str, A
         if process is not None:
             columns[index] = list(map(process, columns[index]))
     values = list(zip(*columns, strict=True))
+    with _cursor(session, sql) as cursor:
+        cursor.executemany(sql, values)
+
+
+@contextmanager
+def _cursor(session: Session, sql: str) -> Iterator[Any]:
+    """A cursor in the session's transaction; driver errors raised as SQLAlchemy's own
+    (`IntegrityError`, `OperationalError`), as `session.execute` would raise them."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.executemany(sql, values)
+        yield cursor
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
     finally:
         cursor.close()
 
@@ -97,11 +110,8 @@ def select_rows(session: Session, statement: Any, parameters: Mapping[str, Any])
             values.extend(value if process is None else map(process, value))
         else:
             values.append(value if process is None else process(value))
-    cursor = session.connection().connection.cursor()
-    try:
+    with _cursor(session, sql) as cursor:
         rows = cursor.execute(sql, values).fetchall()
-    finally:
-        cursor.close()
     if not any(results):
         return rows
     return [

@@ -109,6 +109,17 @@ _STATES_OF_USER = select(  # type: ignore[call-overload]
 ).where(col(GuideState.end_user_id) == bindparam("end_user_id"))
 
 
+def app_for_events(rows: Rows, public_key: str) -> Any | None:
+    """(id, allowed_origins, identity_mode) of the app with this key: what ingestion needs."""
+    found = rows.rows(_APP_FOR_EVENTS, {"public_key": public_key})
+    return found[0] if found else None
+
+
+_APP_FOR_EVENTS = select(App.id, App.allowed_origins, App.identity_mode).where(  # type: ignore[call-overload]
+    col(App.public_key) == bindparam("public_key")
+)
+
+
 class Rows(Protocol):
     """Runs a select with plain parameters: a session (`SessionRows`), or the server's quick
     reader for the hottest path (`server.db.QuickReader`)."""

@@ -10,6 +10,8 @@ batch can never fail the others."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -25,7 +27,9 @@ from server.db import Database
 MAX_GROUP_EVENTS = 2000
 logger = logging.getLogger("signpost.ingest")
 
-Item = tuple[int, PreparedBatch, "Future[IngestResult]"]
+# A waiter is a thread's future, or an event loop's: the loop is woken once per group.
+Waiter = "Future[IngestResult] | asyncio.Future[IngestResult]"
+Item = tuple[int, PreparedBatch, Waiter]
 
 
 class GroupCommitter:
@@ -44,9 +48,16 @@ class GroupCommitter:
         self._thread.join(timeout=30)
 
     def submit(self, app_id: int, prepared: PreparedBatch) -> Future[IngestResult]:
+        """Queue a batch; the future is done once it is committed."""
         future: Future[IngestResult] = Future()
         self._queue.put((app_id, prepared, future))
         return future
+
+    async def store(self, app_id: int, prepared: PreparedBatch) -> IngestResult:
+        """Queue a batch and wait for its commit, from a running event loop."""
+        future: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
+        self._queue.put((app_id, prepared, future))
+        return await future
 
     def _run(self) -> None:
         while True:
@@ -75,16 +86,41 @@ class GroupCommitter:
                 for app_id, batches in by_app.items():
                     store_batches(session=session, app_id=app_id, prepared=batches)
         except (OperationalError, DisconnectionError, StorageUnavailable) as exc:
-            for *_, future in group:
-                future.set_exception(exc)
+            _settle(group, exc)
         except Exception as exc:
             if len(group) == 1:
-                group[0][2].set_exception(exc)
+                _settle(group, exc)
                 return
             logger.warning("a group of %d batches failed; storing them one by one", len(group))
             for item in group:
                 item[1].result.accepted = item[1].result.duplicates = 0
                 self._commit([item])
         else:
-            for _, prepared, future in group:
-                future.set_result(prepared.result)
+            _settle(group, None)
+
+
+def _settle(group: list[Item], error: BaseException | None) -> None:
+    """Answer every waiter of a group: thread futures at once, each event loop's futures in
+    one call on that loop (a wake-up per group, not per batch)."""
+    loops: dict[asyncio.AbstractEventLoop, list[Item]] = defaultdict(list)
+    for item in group:
+        waiter = item[2]
+        if isinstance(waiter, asyncio.Future):
+            loops[waiter.get_loop()].append(item)
+        elif error is None:
+            waiter.set_result(item[1].result)
+        else:
+            waiter.set_exception(error)
+    for loop, items in loops.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_on_loop, items, error)
+
+
+def _settle_on_loop(items: list[Item], error: BaseException | None) -> None:
+    for _, prepared, waiter in items:
+        if waiter.done():  # the request was cancelled (client gone)
+            continue
+        if error is None:
+            waiter.set_result(prepared.result)
+        else:
+            waiter.set_exception(error)

@@ -25,7 +25,8 @@ def app(db: Database) -> App:
 
 def prepared(app: App, user: str, events: list[dict]) -> object:
     batch = EventBatch.model_validate(event_batch(app, events, anonymous_id=user))
-    return prepare_batch(app, batch, datetime.now(UTC))
+    assert app.id is not None
+    return prepare_batch(app.id, batch, datetime.now(UTC))
 
 
 def stored(db: Database) -> int:

@@ -113,11 +113,11 @@ async def track(request: Request) -> Response:
 
     def prepare() -> Any:
         with state.db.read() as session:
-            app = get_app(session, app_id)
-        return prepare_batch(app, batch, now)
+            get_app(session, app_id)  # 404 for an app that is gone
+        return prepare_batch(app_id, batch, now)
 
     prepared = await run_in_threadpool(prepare)
-    result = await run_in_threadpool(state.committer.submit(app_id, prepared).result)
+    result = await state.committer.store(app_id, prepared)
     answer = TrackAnswer(
         accepted=result.accepted, duplicates=result.duplicates, rejected=result.rejected
     )
