@@ -148,10 +148,10 @@ def test_a1_server_down_while_200_pages_emit_events_and_navigate_away_loses_none
         rows, distinct, names = stored(db, app_id)
         left = queued_in_browser(page)
     finally:
+        process.stop()  # first: nothing below may leave the server running
         page.close()
         pages.shutdown()
         pages.server_close()
-        process.stop()
     expected = {f"a1-{n}-{i}" for n in range(A1_PAGE_LOADS) for i in range(EVENTS_PER_PAGE)}
     REPORTS.append(
         {
@@ -193,10 +193,10 @@ def faulty(
     try:
         yield proxy, pages
     finally:
+        process.stop()  # first: nothing below may leave the server running
         pages.shutdown()
         pages.server_close()
         proxy.close()
-        process.stop()
 
 
 @pytest.fixture
