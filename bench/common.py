@@ -80,6 +80,7 @@ def server_process(
         "SIGNPOST_LOG_LEVEL": "warning",
         # Benchmarks drive the server from one address: the per-client limit would answer 429.
         "SIGNPOST_CLIENT_RATE_PER_SECOND": "0",
+        "SIGNPOST_SESSION_RATE_PER_SECOND": "0",  # and the per-key session limit too
         **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()},
     }
     log = (data_dir / "server.log").open("wb")

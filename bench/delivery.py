@@ -136,6 +136,7 @@ def main() -> None:
         "SIGNPOST_LOG_LEVEL": "warning",
         "SIGNPOST_DEMO": "true",
         "SIGNPOST_CLIENT_RATE_PER_SECOND": "0",  # all requests come from one address
+        "SIGNPOST_SESSION_RATE_PER_SECOND": "0",  # and for one app key
     }
     processes = []
     try:

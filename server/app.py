@@ -71,6 +71,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             delivery=DeliveryCache(),
             bundle=sdk_api.Bundle(),
             ingest_limit=RateLimiter(settings.ingest_rate_per_second, settings.ingest_burst),
+            session_limit=RateLimiter(
+                settings.session_rate_per_second,
+                settings.session_burst,
+                message="too many session requests for this app key; retry after the number "
+                "of seconds in Retry-After",
+            ),
             client_limit=RateLimiter(
                 settings.client_rate_per_second,
                 settings.client_burst,

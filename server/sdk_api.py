@@ -64,6 +64,8 @@ async def session(request: Request) -> Response:
             request, state.settings.max_body_bytes, state.settings.body_timeout_seconds
         ),
     )
+    # Before any database work: one app's flood of sessions costs the others nothing.
+    state.session_limit.take(payload.app_key, 1)
     origin = request.headers.get("origin")
     body = None
     if state.db.is_sqlite:

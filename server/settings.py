@@ -120,6 +120,19 @@ class Settings(BaseSettings):
         "the months ahead, and raw-event retention.",
     )
 
+    session_rate_per_second: float = Field(
+        500,
+        ge=0,
+        description="Session requests per second each app key may make to each server "
+        "process; beyond it `POST /sdk/v1/session` answers 429 with Retry-After. 0 turns the "
+        "limit off.",
+    )
+    session_burst: int = Field(
+        5000,
+        ge=1,
+        description="Session requests an app key may make at once above its rate, e.g. when "
+        "every open tab reloads after a deploy.",
+    )
     client_rate_per_second: float = Field(
         50,
         ge=0,

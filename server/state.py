@@ -23,6 +23,7 @@ class AppState:
     delivery: DeliveryCache
     bundle: Bundle
     ingest_limit: RateLimiter
+    session_limit: RateLimiter
     client_limit: RateLimiter
     committer: GroupCommitter
 

@@ -60,6 +60,36 @@ class TestPerClientRateLimit:
         assert codes == [200, 200, 429]
 
 
+class TestPerKeySessionLimit:
+    def test_one_app_key_beyond_its_burst_gets_429_while_other_apps_get_their_guides(
+        self, settings: Settings, db: Database
+    ) -> None:
+        """The per-address limit off, so only the per-key limit can refuse; a slow refill
+        (one per 100 s) so a loaded machine's pauses refill nothing."""
+        with db.write() as session:
+            noisy, quiet = make_app(session, "Noisy"), make_app(session, "Quiet")
+        tight = limited(
+            settings, session_rate_per_second=0.01, session_burst=3, client_rate_per_second=0
+        )
+        answers = []
+        with TestClient(create_app(tight)) as client:
+            for app in [noisy] * 5 + [quiet] * 3:
+                body = json.dumps(session_body(app))
+                answers.append(
+                    client.post("/sdk/v1/session", content=body, headers={"Origin": ORIGIN})
+                )
+
+        assert [r.status_code for r in answers] == [200, 200, 200, 429, 429, 200, 200, 200]
+        assert answers[3].json() == {
+            "error": "too many session requests for this app key; retry after the number of "
+            "seconds in Retry-After",
+            "code": "rate_limited",
+            "status": 429,
+        }
+        assert answers[3].headers["retry-after"] == "100"
+        assert "guides" in answers[5].json()
+
+
 class TestSlowClients:
     def test_a_body_that_trickles_in_is_cut_off_with_408(
         self, db: Database, database_url: str, tmp_path: Path

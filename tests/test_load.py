@@ -23,8 +23,9 @@ from server.db import Database
 from tests.factories import make_app, make_published_guide
 from tests.faults import REPORTS, ServerProcess, batch, new_event, post_batch
 
-# The steady load bench/README.md plans one process for: 10 batches of 50 events and 10
-# session starts a second. The test offers twice that.
+# The steady load one process is planned for ("the benchmark rate", bench/README.md explains
+# the reading): 10 batches of 50 events and 10 session starts a second. The test offers twice
+# that, still under the capacity bench/ingest.py and bench/delivery.py measure.
 BENCHMARK_BATCHES_PER_SECOND = 10
 BENCHMARK_SESSIONS_PER_SECOND = 10
 EVENTS_PER_BATCH = 50
@@ -56,6 +57,7 @@ def test_twice_the_benchmark_rate_for_a_minute_gives_no_errors(
     batches_rate = 2 * BENCHMARK_BATCHES_PER_SECOND
     sessions_rate = 2 * BENCHMARK_SESSIONS_PER_SECOND
     latencies: list[float] = []
+    session_latencies: list[float] = []
     errors: list[str] = []
     acked = 0
     lock = threading.Lock()
@@ -69,6 +71,8 @@ def test_twice_the_benchmark_rate_for_a_minute_gives_no_errors(
             status = f"{type(exc).__name__}: {exc}"
         with lock:
             latencies.append(time.monotonic() - started)
+            if kind == "session":
+                session_latencies.append(latencies[-1])
             if status != 200:
                 errors.append(f"{kind}: {status}")
             elif kind == "events":
@@ -101,6 +105,7 @@ def test_twice_the_benchmark_rate_for_a_minute_gives_no_errors(
             select(func.count()).select_from(Event).where(Event.app_id.in_(app_ids))  # type: ignore[union-attr]
         ).one()
     ordered = sorted(latencies)
+    deliveries = sorted(session_latencies)
     REPORTS.append(
         {
             "test": "load",
@@ -112,6 +117,8 @@ def test_twice_the_benchmark_rate_for_a_minute_gives_no_errors(
             "errors": len(errors),
             "p50_ms": round(statistics.median(ordered) * 1000, 1),
             "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
+            # Guide delivery while ingestion runs (B11); printed, never asserted (bench/).
+            "session_p99_ms": round(deliveries[int(len(deliveries) * 0.99) - 1] * 1000, 1),
             "sent": sent,
             "acknowledged": acked,
             "stored": stored,

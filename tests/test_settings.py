@@ -48,6 +48,8 @@ class TestLoadSettings:
             "ingest_burst": 20000,
             "raw_event_retention_days": None,
             "maintenance_interval_seconds": 3600,
+            "session_rate_per_second": 500,
+            "session_burst": 5000,
             "client_rate_per_second": 50,
             "client_burst": 300,
             "body_timeout_seconds": 10,
@@ -78,6 +80,8 @@ class TestLoadSettings:
         monkeypatch.setenv("SIGNPOST_INGEST_BURST", "50")
         monkeypatch.setenv("SIGNPOST_RAW_EVENT_RETENTION_DAYS", "400")
         monkeypatch.setenv("SIGNPOST_MAINTENANCE_INTERVAL_SECONDS", "60")
+        monkeypatch.setenv("SIGNPOST_SESSION_RATE_PER_SECOND", "4")
+        monkeypatch.setenv("SIGNPOST_SESSION_BURST", "8")
         monkeypatch.setenv("SIGNPOST_CLIENT_RATE_PER_SECOND", "7")
         monkeypatch.setenv("SIGNPOST_CLIENT_BURST", "9")
         monkeypatch.setenv("SIGNPOST_BODY_TIMEOUT_SECONDS", "2.5")
@@ -110,6 +114,8 @@ class TestLoadSettings:
             "ingest_burst": 50,
             "raw_event_retention_days": 400,
             "maintenance_interval_seconds": 60,
+            "session_rate_per_second": 4,
+            "session_burst": 8,
             "client_rate_per_second": 7,
             "client_burst": 9,
             "body_timeout_seconds": 2.5,

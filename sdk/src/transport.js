@@ -111,10 +111,13 @@ export function createTransport({ config, queue, scope, onDrop }) {
     /** @type {string | null} */
     let retryHeader = null;
     try {
-      // keepalive lets the request outlive the page, but browsers refuse bodies over 64 KB.
+      // keepalive lets the request outlive the page, but browsers refuse bodies over 64 KB,
+      // and Chromium counts a keepalive body against the page's 64 KB until its answer has
+      // been read: unread answers stalled delivery for good after about 64 KB of batches.
       const response = await post(url, text, byteLength(text) < config.beacon_max_bytes, scope.signal);
       status = response.status;
       retryHeader = response.headers.get('Retry-After');
+      await response.text();
     } catch (_) {
       status = 0;
     } finally {
