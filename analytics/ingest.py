@@ -222,6 +222,12 @@ def _required_for(value: Any, info: ValidationInfo, types: frozenset[EventType])
 
 
 def _plausible(value: datetime) -> datetime:
+    """The time in UTC, if plausible. In UTC once here, later comparisons and arithmetic on
+    it skip the offset lookups that a parsed zone costs at every step."""
+    # The year first: year 1 or 9999 in a zone overflows when moved to UTC.
+    if not EARLIEST.year <= value.year <= LATEST.year:
+        raise ValueError("not a plausible date")
+    value = value.astimezone(UTC)
     if not EARLIEST <= value <= LATEST:
         raise ValueError("not a plausible date")
     return value

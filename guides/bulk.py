@@ -57,8 +57,13 @@ def execute_many(session: Session, statement: Any, rows: Sequence[Mapping[str, A
     # Column by column: a column without a processor costs no Python call per value.
     columns = [[row[name] for row in rows] for name, _ in order]
     for index, (_, process) in enumerate(order):
-        if process is not None:
-            columns[index] = list(map(process, columns[index]))
+        column = columns[index]
+        if process is None:
+            continue
+        if len(set(map(id, column))) == 1:  # one object for all (a batch's receipt time)
+            columns[index] = [process(column[0])] * len(column)
+        else:
+            columns[index] = list(map(process, column))
     values = list(zip(*columns, strict=True))
     with _cursor(session, sql) as cursor:
         cursor.executemany(sql, values)
