@@ -230,9 +230,11 @@ class TestEvents:
         [
             ("9999-12-31T23:59:59Z", "Value error, not a plausible date"),
             ("1970-01-01T00:00:00Z", "Value error, not a plausible date"),
+            ("0001-01-01T00:00:00+01:00", "Value error, not a plausible date"),
+            ("9999-12-31T23:59:59-05:00", "Value error, not a plausible date"),
             ("2026-11-23T10:00:05", "Input should have timezone info"),
         ],
-        ids=["year-9999", "year-1970", "no-zone"],
+        ids=["year-9999", "year-1970", "year-1-east", "year-9999-west", "no-zone"],
     )
     def test_an_absurd_sent_at_is_refused(
         self, client: TestClient, app: App, sent_at: str, message: str
