@@ -21,8 +21,9 @@ from guides import store
 from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
+from guides.decision import Outcome, UserFacts, decide
 from guides.errors import UnknownAppKey
-from guides.history import UserHistory, history_matches, user_history
+from guides.history import UserHistory, user_history
 from guides.identity import (
     IdentityMode,
     TokenProblem,
@@ -32,7 +33,7 @@ from guides.identity import (
 )
 from guides.models import EndUser
 from guides.sanitize import contains_nul
-from guides.targeting import Audience, audience_matches
+from guides.targeting import Audience
 from guides.themes import theme_for
 
 MAX_TRAITS = 100
@@ -97,6 +98,10 @@ class LiveGuide:
     payload: dict[str, Any]
     translations: dict[str, Any]
 
+    @property
+    def guide_id(self) -> int:
+        return int(self.payload["id"])
+
     def localized(self, locale: str | None) -> dict[str, Any]:
         """The payload in the user's language: `fr-CA`, else `fr`, else as authored; a
         text a translation leaves out stays as authored."""
@@ -127,6 +132,8 @@ def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
 class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
+    # Whether a live guide holds back a control group: its users' sides must be recorded.
+    holdouts: bool = False
 
     @property
     def asks_history(self) -> bool:
@@ -163,7 +170,8 @@ def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
         payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
         audience = Audience.model_validate(snapshot["audience"])
         guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
-    return DeliverySet(stamp=stamp, guides=tuple(guides))
+    holdouts = any(guide.audience.holdout_percent for guide in guides)
+    return DeliverySet(stamp=stamp, guides=tuple(guides), holdouts=holdouts)
 
 
 def start_session(
@@ -193,9 +201,15 @@ def start_session(
             delivery = cache.get(session, row.id, row.publish_stamp)
             states = store.guide_state_rows(rows, user.id)
             history = _history(session, row.id, user.id, delivery)
+            facts = UserFacts(row.id, request.external_id, user.traits, history)
+            chosen, sides = choose_guides(delivery, facts)
+            if sides:
+                known = store.holdout_guide_ids(rows, user.id)
+                new = {guide_id: side for guide_id, side in sides.items() if guide_id not in known}
+                store.record_holdouts(session, row.id, user.id, new)
     # Outside the transaction, so the failure counted above is committed.
     refuse_if_enforced(row.identity_mode, problem)
-    return _answer(request, delivery, row, user.traits, user.is_anonymous, states, history)
+    return _answer(request, delivery, row, user.is_anonymous, chosen, states)
 
 
 def returning_user_session(
@@ -236,7 +250,12 @@ def _returning_user(
         return None
     delivery = cache.current(row.id, row.publish_stamp)
     if session is None:
-        if delivery is None or delivery.asks_history or row.identity_mode != IdentityMode.off:
+        if (
+            delivery is None
+            or delivery.asks_history
+            or delivery.holdouts
+            or row.identity_mode != IdentityMode.off
+        ):
             return NEEDS_SESSION
         history = UserHistory()
     else:
@@ -244,8 +263,30 @@ def _returning_user(
             return None
         delivery = delivery or cache.get(session, row.id, row.publish_stamp)
         history = _history(session, row.id, row.user_id, delivery)
+    facts = UserFacts(row.id, request.external_id, row.traits, history)
+    chosen, sides = choose_guides(delivery, facts)
+    if sides and not sides.keys() <= store.holdout_guide_ids(rows, row.user_id):
+        return None  # a control-group side to record first
     states = store.guide_state_rows(rows, row.user_id)
-    return _answer(request, delivery, row, row.traits, row.is_anonymous, states, history)
+    return _answer(request, delivery, row, row.is_anonymous, chosen, states)
+
+
+def choose_guides(
+    delivery: DeliverySet, facts: UserFacts
+) -> tuple[list[LiveGuide], dict[int, bool]]:
+    """The guides the session answer carries (guides/decision.py), and for each guide with a
+    control group whose audience the user is in, whether they are held back."""
+    chosen = []
+    sides: dict[int, bool] = {}
+    for guide in delivery.guides:
+        outcome = decide(guide, facts)
+        if outcome is Outcome.excluded:
+            continue
+        if guide.audience.holdout_percent:
+            sides[guide.guide_id] = outcome is Outcome.held_back
+        if outcome is Outcome.delivered:
+            chosen.append(guide)
+    return chosen, sides
 
 
 def _app_row(rows: store.Rows, request: SessionRequest, origin: str | None) -> Any:
@@ -260,21 +301,16 @@ def _answer(
     request: SessionRequest,
     delivery: DeliverySet,
     app: Row[Any],
-    traits: dict[str, Any],
     anonymous: bool,
+    chosen: Sequence[LiveGuide],
     states: Sequence[Row[Any]],
-    history: UserHistory,
 ) -> dict[str, Any]:
     return {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
         "struggle": StruggleSettings.of(app.struggle).for_sdk(),
-        "guides": [
-            g.localized(request.locale)
-            for g in delivery.guides
-            if audience_matches(g.audience, traits) and history_matches(g.audience.history, history)
-        ],
+        "guides": [guide.localized(request.locale) for guide in chosen],
         "states": {
             str(state.guide_id): {
                 "seen": state.seen,

@@ -78,19 +78,29 @@ class TraitCondition(BaseModel):
 
 class Audience(BaseModel):
     """Trait conditions (`match`: all or any of them), and conditions on the user's past
-    (`history`, guides/history.py), which must all hold as well."""
+    (`history`, guides/history.py), which must all hold as well. `holdout_percent` of the
+    users who match are held back as a control group (guides/decision.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
     match: Literal["all", "any"] = "all"
     conditions: list[TraitCondition] = Field(default_factory=list, max_length=50)
     history: list[HistoryCondition] = Field(default_factory=list, max_length=20)
+    holdout_percent: int = Field(
+        0,
+        ge=0,
+        le=90,
+        description="The share of matching users kept from the guide as a control group, "
+        "the same users every time.",
+    )
 
     @model_serializer(mode="wrap")
     def _history_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         plain: dict[str, Any] = handler(self)
         if not plain.get("history"):
             plain.pop("history", None)
+        if not plain.get("holdout_percent"):
+            plain.pop("holdout_percent", None)
         return plain
 
 
