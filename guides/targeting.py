@@ -155,6 +155,22 @@ def page_matches(rules: PageRules, url: str) -> bool:
     return included and not any(rule_matches(rule, url) for rule in rules.exclude)
 
 
+def is_due(frequency: str, state: dict[str, Any]) -> bool:
+    """Whether a guide's frequency still lets it show, given the user's state in it: the
+    server's twin of `isDue` in sdk/src/rules.js, both tested on tests/fixtures/frequency.json.
+    A started walkthrough (neither finished nor abandoned) resumes whatever its frequency."""
+    if frequency == "every_session":
+        return True
+    if frequency == "until_completed":
+        return not state.get("completed") and not state.get("dismissed")
+    in_progress = (
+        not state.get("completed")
+        and not state.get("dismissed")
+        and (state.get("current_step") or 0) > 0
+    )
+    return not state.get("seen") or in_progress
+
+
 def _condition_holds(condition: TraitCondition, traits: dict[str, Any]) -> bool:
     present = condition.trait in traits and traits[condition.trait] is not None
     actual = traits.get(condition.trait)
