@@ -181,3 +181,59 @@ class TestIntervals:
 
     def test_no_users_means_no_interval(self) -> None:
         assert newcombe_interval(0, 0, 3, 10) is None
+
+
+class TestHoldoutInTheAdmin:
+    def test_the_editor_saves_a_control_group_and_refuses_more_than_90_percent(
+        self, client: TestClient, db: Database
+    ) -> None:
+        from tests.admin_client import post, sign_in
+        from tests.factories import make_admin, make_workspace_app
+        from tests.test_admin_access import GUIDE_FORM
+
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+        path = f"/admin/apps/{app.id}/guides/new"
+
+        refused = post(client, path, csrf, **{**GUIDE_FORM, "audience_holdout_percent": "95"})
+        assert refused.status_code == 422
+        assert set(refused.context["form"].errors) == {"audience_holdout_percent"}
+        assert 'id="audience_holdout_percent-error"' in refused.text
+
+        saved = post(client, path, csrf, **{**GUIDE_FORM, "audience_holdout_percent": "20"})
+        assert saved.status_code == 303
+        with db.read() as session:
+            guide = session.exec(select(Guide)).one()
+        assert guide.audience["holdout_percent"] == 20
+        edit = client.get(f"/admin/guides/{guide.id}/edit")
+        assert 'name="audience_holdout_percent"' in edit.text and 'value="20"' in edit.text
+
+    def test_the_guide_analytics_page_compares_the_two_groups(
+        self, client: TestClient, db: Database
+    ) -> None:
+        from tests.admin_client import sign_in
+        from tests.factories import make_admin, make_workspace_app
+
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+            guide = make_published_guide(session, app, "help", audience={"holdout_percent": 50})
+        sides = {f"u{i}": expected_held_back(app, guide, f"u{i}") for i in range(12)}
+        for user in sides:
+            delivered(client, app, user)
+        exposed = [user for user, held in sides.items() if not held]
+        held = [user for user, held in sides.items() if held]
+        for user in exposed[:2] + held[:1]:
+            send(client, app, user, [event("track", properties={"name": "Exported"})])
+        sign_in(client, "owner@example.com")
+
+        page = client.get(f"/admin/guides/{guide.id}/analytics/", params={"goal": "Exported"})
+
+        assert page.status_code == 200
+        result = page.context["holdout"]
+        assert (result.exposed.users, result.exposed.converted) == (len(exposed), 2)
+        assert (result.held_back.users, result.held_back.converted) == (len(held), 1)
+        assert 'id="holdout-table"' in page.text
+        assert "Difference (95% CI)" in page.text

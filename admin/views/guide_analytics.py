@@ -29,6 +29,7 @@ from analytics import (
     trait_breakdown,
     trait_names,
 )
+from analytics.holdouts import HoldoutComparison, holdout_comparison
 from analytics.models import ExitReason
 from guides import store
 from guides.models import Guide
@@ -38,6 +39,7 @@ SURVEY_TABLES = ["results", "distribution", "comments"]
 COMMENTS_PER_PAGE = 50
 EXPORTED_COMMENTS = 10_000
 MAX_SEARCH = 200
+MAX_GOAL = 1000
 EXIT_LABELS = {
     ExitReason.dismissed.value: "Closed",
     ExitReason.navigated_away.value: "Navigated away",
@@ -78,6 +80,10 @@ def guide_analytics(request: Request) -> Response:
         trait = _trait(request, traits)
         segments = trait_breakdown(session, **ids, trait=trait) if trait else []
         titles = _step_titles(session, guide)
+        goal = request.query_params.get("goal", "").strip()[:MAX_GOAL]
+        holdout: HoldoutComparison | None = None
+        if (guide.audience or {}).get("holdout_percent"):
+            holdout = holdout_comparison(session=session, guide_id=guide.id or 0, goal=goal)
     keep = {"version": version or "", "trait": trait if request.query_params.get("trait") else ""}
     export = str(request.url_for("admin:guide_analytics:export", guide_id=guide.id))
     query = {**chosen.query, **keep, "trait": trait}
@@ -94,6 +100,9 @@ def guide_analytics(request: Request) -> Response:
             "trait": trait,
             "segments": segments,
             "titles": titles,
+            "holdout": holdout,
+            "holdout_percent": (guide.audience or {}).get("holdout_percent", 0),
+            "goal": goal,
             "exit_labels": EXIT_LABELS,
             "peak_views": max((point.views for point in report.trend), default=0),
             "csv": {t: with_query(export, table=t, **query) for t in GUIDE_TABLES},
