@@ -8,6 +8,7 @@ re-parsing of guide content; it writes only when the user is new or their traits
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -33,10 +34,14 @@ from guides.identity import (
 )
 from guides.models import EndUser
 from guides.sanitize import contains_nul
+from guides.stall import per_step, stall_thresholds
 from guides.targeting import Audience
 from guides.themes import theme_for
 
 MAX_TRAITS = 100
+# How long a process keeps an app's live guides before reloading them, although nothing was
+# published: their steps' stall thresholds follow the time users spend (guides/stall.py).
+REFRESH_SECONDS = 600
 TraitValue = str | int | float | bool | None
 
 
@@ -134,6 +139,10 @@ class DeliverySet:
     guides: tuple[LiveGuide, ...]
     # Whether a live guide holds back a control group: its users' sides must be recorded.
     holdouts: bool = False
+    loaded_at: float = 0.0  # time.monotonic()
+
+    def fresh(self, stamp: int) -> bool:
+        return self.stamp == stamp and time.monotonic() - self.loaded_at < REFRESH_SECONDS
 
     @property
     def asks_history(self) -> bool:
@@ -151,14 +160,14 @@ class DeliveryCache:
     def current(self, app_id: int, stamp: int) -> DeliverySet | None:
         """The app's published guides if the cache holds those of this publish stamp."""
         current = self._sets.get(app_id)
-        return current if current is not None and current.stamp == stamp else None
+        return current if current is not None and current.fresh(stamp) else None
 
     def get(self, session: Session, app_id: int, stamp: int) -> DeliverySet:
         if current := self.current(app_id, stamp):
             return current
         with self._lock:
             current = self._sets.get(app_id)
-            if current is None or current.stamp != stamp:
+            if current is None or not current.fresh(stamp):
                 current = _load(session, app_id, stamp)
                 self._sets[app_id] = current
             return current
@@ -166,12 +175,18 @@ class DeliveryCache:
 
 def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
     guides = []
+    stalls = stall_thresholds(session, app_id)
     for snapshot in store.live_snapshots(session, app_id):
         payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
+        stall_ms = per_step(stalls.get(snapshot["id"], {}), len(snapshot["steps"]))
+        if stall_ms is not None:
+            payload["stall_ms"] = stall_ms
         audience = Audience.model_validate(snapshot["audience"])
         guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
     holdouts = any(guide.audience.holdout_percent for guide in guides)
-    return DeliverySet(stamp=stamp, guides=tuple(guides), holdouts=holdouts)
+    return DeliverySet(
+        stamp=stamp, guides=tuple(guides), holdouts=holdouts, loaded_at=time.monotonic()
+    )
 
 
 def start_session(
