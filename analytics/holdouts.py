@@ -1,6 +1,7 @@
 """Did help help? For a guide with a control group (`audience.holdout_percent`), the users
 recorded on each side (`holdout_member`) are compared on a goal event and on struggle: the
-share of each group who tracked the goal, and who struggled, after they were assigned.
+share of each group who tracked the goal, and who struggled, after they were assigned (by
+the server's clock: when the event was received).
 
 Each share has a 95% Wilson score interval; the difference (exposed minus held back) has
 Newcombe's hybrid score interval (Newcombe 1998, method 10), which, unlike the normal
@@ -114,7 +115,8 @@ def _users_with(session: Session, guide_id: int, *conditions: object) -> dict[bo
             and_(
                 events.c.end_user_id == members.c.end_user_id,
                 events.c.app_id == members.c.app_id,
-                events.c.occurred_at >= members.c.assigned_at,
+                # Server time on both sides: a browser's clock may run behind the server's.
+                events.c.received_at >= members.c.assigned_at,
                 *conditions,
             ),
         )
