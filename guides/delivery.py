@@ -137,8 +137,6 @@ def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
 class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
-    # Whether a live guide holds back a control group: its users' sides must be recorded.
-    holdouts: bool = False
     loaded_at: float = 0.0  # time.monotonic()
 
     def fresh(self, stamp: int) -> bool:
@@ -183,10 +181,7 @@ def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
             payload["stall_ms"] = stall_ms
         audience = Audience.model_validate(snapshot["audience"])
         guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
-    holdouts = any(guide.audience.holdout_percent for guide in guides)
-    return DeliverySet(
-        stamp=stamp, guides=tuple(guides), holdouts=holdouts, loaded_at=time.monotonic()
-    )
+    return DeliverySet(stamp=stamp, guides=tuple(guides), loaded_at=time.monotonic())
 
 
 def start_session(
@@ -265,12 +260,7 @@ def _returning_user(
         return None
     delivery = cache.current(row.id, row.publish_stamp)
     if session is None:
-        if (
-            delivery is None
-            or delivery.asks_history
-            or delivery.holdouts
-            or row.identity_mode != IdentityMode.off
-        ):
+        if delivery is None or delivery.asks_history or row.identity_mode != IdentityMode.off:
             return NEEDS_SESSION
         history = UserHistory()
     else:

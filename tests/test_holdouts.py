@@ -237,3 +237,45 @@ class TestHoldoutInTheAdmin:
         assert (result.held_back.users, result.held_back.converted) == (len(held), 1)
         assert 'id="holdout-table"' in page.text
         assert "Difference (95% CI)" in page.text
+
+
+def test_a_returning_user_with_a_recorded_side_is_answered_by_the_quick_reader(
+    client: TestClient, db: Database, app: App, guide: Guide
+) -> None:
+    """Holdouts keep the read-only quick path: once the side is recorded, nothing is written
+    and no read session is opened (on SQLite, where the quick reader exists)."""
+    from contextlib import AbstractContextManager
+
+    from guides.delivery import DeliveryCache, SessionRequest, returning_user_session
+
+    if db.quick is None:
+        pytest.skip("the quick reader is SQLite's")
+    request = SessionRequest(app_key=app.public_key, anonymous_id="u1", url=f"{ORIGIN}/")
+    cache = DeliveryCache()
+    delivered(client, app, "u1")  # stores the user and their side
+
+    class QuickOnly:
+        quick = db.quick
+
+        def read(self) -> AbstractContextManager[Any]:
+            raise AssertionError("a read session was opened")
+
+        write = read
+
+    with db.read() as session:  # the process has loaded the app's guides
+        cache.get(session, app.id or 0, _stamp(db, app))
+    answer = returning_user_session(
+        sessions=QuickOnly(), cache=cache, request=request, origin=ORIGIN
+    )
+    assert answer is not None
+    want = ["plain"] if expected_held_back(app, guide, "u1") else ["export-help", "plain"]
+    assert sorted(g["slug"] for g in answer["guides"]) == want
+
+
+def _stamp(db: Database, app: App) -> int:
+    from guides.models import App as AppRow
+
+    with db.read() as session:
+        row = session.get(AppRow, app.id)
+        assert row is not None
+        return row.publish_stamp
