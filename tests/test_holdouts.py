@@ -279,3 +279,50 @@ def _stamp(db: Database, app: App) -> int:
         row = session.get(AppRow, app.id)
         assert row is not None
         return row.publish_stamp
+
+
+def test_the_json_api_and_the_csv_export_hold_the_same_comparison(
+    client: TestClient, db: Database
+) -> None:
+    from analytics.exports import to_csv
+    from tests.admin_client import sign_in
+    from tests.api_client import call
+    from tests.factories import make_admin, make_api_token, make_workspace_app
+
+    with db.write() as session:
+        make_admin(session)
+        app = make_workspace_app(session)
+        guide = make_published_guide(session, app, "help", audience={"holdout_percent": 50})
+        token = make_api_token(session, [app], "read")
+    sides = {f"u{i}": expected_held_back(app, guide, f"u{i}") for i in range(10)}
+    for user in sides:
+        delivered(client, app, user)
+    for user in list(sides)[:4]:
+        send(client, app, user, [event("track", properties={"name": "Exported"})])
+    exposed = sum(1 for held in sides.values() if not held)
+    converted = sum(1 for user in list(sides)[:4] if not sides[user])
+
+    path = f"/api/v1/analytics/guides/{guide.id}/holdout"
+    answer = call(client, "GET", path, token, params={"goal": "Exported"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    rows = {row["group"]: row for row in body["rows"]}
+    assert (rows["exposed"]["users"], rows["exposed"]["converted"]) == (exposed, converted)
+    assert rows["held_back"]["users"] == len(sides) - exposed
+    held_share = (4 - converted) / (len(sides) - exposed)
+    difference = converted / exposed - held_share
+    assert rows["difference"]["conversion"] == pytest.approx(difference)
+    low, high = newcombe_by_hand(converted, exposed, 4 - converted, len(sides) - exposed)
+    assert rows["difference"]["conversion_low"] == pytest.approx(low)
+    assert rows["difference"]["conversion_high"] == pytest.approx(high)
+
+    sign_in(client, "owner@example.com")
+    exported = client.get(
+        f"/admin/guides/{guide.id}/analytics/export",
+        params={"table": "holdout", "goal": "Exported"},
+    )
+    columns = body["columns"]
+    assert exported.text == to_csv(columns, [[row[c] for c in columns] for row in body["rows"]])
+
+    refused = call(client, "GET", path, token, params={"goal": "x" * 1001})
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_payload")

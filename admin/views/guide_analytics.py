@@ -34,7 +34,7 @@ from analytics.models import ExitReason
 from guides import store
 from guides.models import Guide
 
-GUIDE_TABLES = ["summary", "trend", "funnel", "versions", "segments"]
+GUIDE_TABLES = ["summary", "trend", "funnel", "versions", "segments", "holdout"]
 SURVEY_TABLES = ["results", "distribution", "comments"]
 COMMENTS_PER_PAGE = 50
 EXPORTED_COMMENTS = 10_000
@@ -59,6 +59,10 @@ def _trait(request: Request, names: list[str]) -> str:
     if wanted in names:
         return wanted
     return "plan" if "plan" in names else (names[0] if names else "")
+
+
+def _goal_of(table: str, goal: str) -> dict[str, str]:
+    return {"goal": goal} if table == "holdout" else {}
 
 
 def _step_titles(session: Session, guide: Guide) -> dict[int, str]:
@@ -105,7 +109,9 @@ def guide_analytics(request: Request) -> Response:
             "goal": goal,
             "exit_labels": EXIT_LABELS,
             "peak_views": max((point.views for point in report.trend), default=0),
-            "csv": {t: with_query(export, table=t, **query) for t in GUIDE_TABLES},
+            "csv": {
+                t: with_query(export, table=t, **query, **_goal_of(t, goal)) for t in GUIDE_TABLES
+            },
         },
     )
 
@@ -122,6 +128,10 @@ def guide_export(request: Request) -> Response:
             trait = _trait(request, trait_names(session, **ids))
             segments = trait_breakdown(session, **ids, trait=trait) if trait else []
             body = csv.segments_csv(trait or "trait", segments)
+        elif table == "holdout":
+            goal = request.query_params.get("goal", "").strip()[:MAX_GOAL]
+            comparison = holdout_comparison(session=session, guide_id=guide.id or 0, goal=goal)
+            body = csv.holdout_csv(comparison)
         else:
             report = guide_page(session, **ids, period=chosen.period, version=version)
             body = {
