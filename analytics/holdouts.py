@@ -136,11 +136,17 @@ def holdout_comparison(*, session: Session, guide_id: int, goal: str) -> Holdout
         ).all()
     )
     events = Event.__table__  # type: ignore[attr-defined]
-    converted = _users_with(
-        session,
-        guide_id,
-        events.c.type == EventType.track,
-        Event.properties["name"].as_string() == goal,  # type: ignore[index]
+    # No stored event name holds a NUL (ingestion refuses them), and PostgreSQL refuses one
+    # in a query: such a goal is simply never reached.
+    converted = (
+        _users_with(
+            session,
+            guide_id,
+            events.c.type == EventType.track,
+            Event.properties["name"].as_string() == goal,  # type: ignore[index]
+        )
+        if goal and "\x00" not in goal
+        else {}
     )
     struggled = _users_with(session, guide_id, events.c.type == EventType.struggle_detected)
     return HoldoutComparison(

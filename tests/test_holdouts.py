@@ -326,3 +326,13 @@ def test_the_json_api_and_the_csv_export_hold_the_same_comparison(
 
     refused = call(client, "GET", path, token, params={"goal": "x" * 1001})
     assert (refused.status_code, refused.json()["code"]) == (422, "invalid_payload")
+
+
+def test_a_goal_with_a_nul_character_is_never_reached_rather_than_an_error(
+    client: TestClient, db: Database, app: App, guide: Guide
+) -> None:
+    delivered(client, app, "u1")
+    with db.read() as session:
+        result = holdout_comparison(session=session, guide_id=guide.id or 0, goal="Ex\x00ported")
+    assert (result.exposed.converted, result.held_back.converted) == (0, 0)
+    assert result.exposed.users + result.held_back.users == 1
