@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import and_, distinct, func
+from sqlalchemy import ColumnElement, and_, distinct, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col
 
@@ -105,7 +105,9 @@ class HoldoutComparison:
         return newcombe_interval(e.struggled, e.users, h.struggled, h.users)
 
 
-def _users_with(session: Session, guide_id: int, *conditions: object) -> dict[bool, int]:
+def _users_with(
+    session: Session, guide_id: int, *conditions: ColumnElement[bool]
+) -> dict[bool, int]:
     """Distinct members of each side with an event matching `conditions` after assignment."""
     members, events = HoldoutMember.__table__, Event.__table__  # type: ignore[attr-defined]
     rows = session.execute(
@@ -143,7 +145,7 @@ def holdout_comparison(*, session: Session, guide_id: int, goal: str) -> Holdout
             session,
             guide_id,
             events.c.type == EventType.track,
-            Event.properties["name"].as_string() == goal,  # type: ignore[index]
+            Event.properties["name"].as_string() == goal,
         )
         if goal and "\x00" not in goal
         else {}

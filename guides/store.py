@@ -140,7 +140,7 @@ def guide_state_rows(rows: Rows, end_user_id: int) -> Sequence[Any]:
     return rows.rows(_STATES_OF_USER, {"end_user_id": end_user_id})
 
 
-_HOLDOUTS_OF_USER = select(HoldoutMember.guide_id).where(  # type: ignore[call-overload]
+_HOLDOUTS_OF_USER = select(HoldoutMember.guide_id).where(
     col(HoldoutMember.end_user_id) == bindparam("end_user_id")
 )
 
