@@ -66,6 +66,7 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "audience_match": "all",
             "audience": "",
             "audience_history": "",
+            "audience_holdout_percent": "0",
             "picker_url": "",
         },
         steps=[blank_step()],
@@ -101,6 +102,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "audience_match": plain["audience"]["match"],
             "audience": conditions_to_text(plain["audience"]["conditions"]),
             "audience_history": history_to_text(plain["audience"].get("history", [])),
+            "audience_holdout_percent": str(plain["audience"].get("holdout_percent", 0)),
             "picker_url": "",
         },
         steps=[
@@ -182,6 +184,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
             "match": values["audience_match"],
             "conditions": text_to_conditions(values["audience"]),
             "history": text_to_history(values["audience_history"]),
+            "holdout_percent": _number(values["audience_holdout_percent"]),
         },
         "steps": [
             {
@@ -226,6 +229,7 @@ def field_name(path: str) -> str:
         ("pages.exclude", "pages_exclude"),
         ("audience.match", "audience_match"),
         ("audience.history", "audience_history"),
+        ("audience.holdout_percent", "audience_holdout_percent"),
         ("audience", "audience"),
         ("trigger.delay_ms", "trigger_delay_ms"),
         ("trigger.signal", "trigger_signal"),

@@ -78,9 +78,22 @@ def event_summary(event: Any) -> str:
     return " · ".join(parts)
 
 
+MINUS = "\u2212"
+
+
+def points(value: float | None) -> str:
+    """A difference of two shares in percentage points, signed: `+12.5 pts`."""
+    if value is None:
+        return NO_DATA
+    shown = round(value * 100, 1)
+    sign = "+" if shown > 0 else MINUS if shown < 0 else "±"
+    return f"{sign}{abs(shown):.1f} pts"
+
+
 FILTERS = {
     "count": count,
     "percent": percent,
+    "points": points,
     "duration": duration,
     "score": score,
     "epoch": epoch,

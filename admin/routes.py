@@ -25,6 +25,7 @@ from admin.views import (
     picker,
     server_keys,
     webhooks,
+    why,
 )
 from server.accounts import Role
 
@@ -72,6 +73,7 @@ guide_routes: list[BaseRoute] = [
     _post("/{guide_id:int}/archive", lifecycle.archive, "archive"),
     _post("/{guide_id:int}/duplicate", lifecycle.duplicate, "duplicate"),
     _get("/{guide_id:int}/versions", lifecycle.versions, "versions"),
+    _get("/{guide_id:int}/why", why.why, "why"),
     _get("/{guide_id:int}/versions/{number:int}", lifecycle.version_detail, "version"),
     _post("/{guide_id:int}/rollback", lifecycle.rollback, "rollback"),
     _post("/{guide_id:int}/picker", picker.start, "picker_start"),

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from analytics.funnels import FunnelStep
+from analytics.holdouts import GroupOutcome, HoldoutComparison, Interval, wilson_interval
 from analytics.journeys import Journey
 from analytics.models import ExitReason
 from analytics.overview import ChecklistItem, GuideAdoption, UnansweredSearch
@@ -160,6 +161,72 @@ def segments_table(trait: str, segments: Sequence[Segment]) -> Table:
             for s in segments
         ],
     )
+
+
+HOLDOUT_HEADER = [
+    "group",
+    "users",
+    "converted",
+    "conversion",
+    "conversion_low",
+    "conversion_high",
+    "struggled",
+    "struggle_rate",
+    "struggle_low",
+    "struggle_high",
+]
+
+
+def _bounds(interval: Interval | None) -> list[float | None]:
+    return [interval.low, interval.high] if interval else [None, None]
+
+
+def _group_cells(name: str, group: GroupOutcome, goal: str) -> list[Any]:
+    conversion = [
+        group.converted,
+        group.conversion,
+        *_bounds(wilson_interval(group.converted, group.users)),
+    ]
+    return [
+        name,
+        group.users,
+        *(conversion if goal else [None] * 4),
+        group.struggled,
+        group.struggle_rate,
+        *_bounds(wilson_interval(group.struggled, group.users)),
+    ]
+
+
+def holdout_table(result: HoldoutComparison) -> Table:
+    """Shown and held-back users of a guide with a control group, with 95% Wilson intervals
+    of each share, then their difference (shown minus held back) with Newcombe's interval;
+    conversion is empty without a goal event."""
+    conversion = (
+        [result.conversion_difference, *_bounds(result.conversion_interval)]
+        if result.goal
+        else [None] * 3
+    )
+    difference = [
+        "difference",
+        None,
+        None,
+        *conversion,
+        None,
+        result.struggle_difference,
+        *_bounds(result.struggle_interval),
+    ]
+    return Table(
+        HOLDOUT_HEADER,
+        [
+            _group_cells("exposed", result.exposed, result.goal),
+            _group_cells("held_back", result.held_back, result.goal),
+            difference,
+        ],
+    )
+
+
+def holdout_csv(result: HoldoutComparison) -> str:
+    return to_csv(*holdout_table(result))
 
 
 def surveys_table(results: Sequence[QuestionResult]) -> Table:

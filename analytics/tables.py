@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from analytics import exports
 from analytics.funnels import step_funnel
+from analytics.holdouts import holdout_comparison
 from analytics.journeys import user_journey
 from analytics.overview import adoption_overview, checklist_progress, unanswered_searches
 from analytics.segments import trait_breakdown
@@ -33,9 +34,10 @@ class TableQuery:
     search: str | None = None
     limit: int = 50
     offset: int = 0
+    goal: str = ""
 
 
-Option = Literal["period", "version", "trait", "search", "page"]
+Option = Literal["period", "version", "trait", "search", "page", "goal"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,16 @@ TABLES: dict[str, TableSpec] = {
             lambda s, q: exports.segments_table(
                 q.trait,
                 trait_breakdown(s, app_id=q.app_id, guide_id=q.guide_id, trait=q.trait),
+            ),
+        ),
+        TableSpec(
+            "holdout",
+            "guide",
+            "Users shown the guide against its held-back control group: a goal event's "
+            "conversion and the struggle rate, with 95% intervals (since assignment).",
+            ("goal",),
+            lambda s, q: exports.holdout_table(
+                holdout_comparison(session=s, guide_id=q.guide_id, goal=q.goal)
             ),
         ),
         TableSpec(

@@ -8,6 +8,7 @@ re-parsing of guide content; it writes only when the user is new or their traits
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from guides import store
 from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
+from guides.decision import Outcome, UserFacts, decide
 from guides.errors import UnknownAppKey
-from guides.history import UserHistory, history_matches, user_history
+from guides.history import UserHistory, user_history
 from guides.identity import (
     IdentityMode,
     TokenProblem,
@@ -32,10 +34,14 @@ from guides.identity import (
 )
 from guides.models import EndUser
 from guides.sanitize import contains_nul
-from guides.targeting import Audience, audience_matches
+from guides.stall import per_step, stall_thresholds
+from guides.targeting import Audience
 from guides.themes import theme_for
 
 MAX_TRAITS = 100
+# How long a process keeps an app's live guides before reloading them, although nothing was
+# published: their steps' stall thresholds follow the time users spend (guides/stall.py).
+REFRESH_SECONDS = 600
 TraitValue = str | int | float | bool | None
 
 
@@ -97,6 +103,10 @@ class LiveGuide:
     payload: dict[str, Any]
     translations: dict[str, Any]
 
+    @property
+    def guide_id(self) -> int:
+        return int(self.payload["id"])
+
     def localized(self, locale: str | None) -> dict[str, Any]:
         """The payload in the user's language: `fr-CA`, else `fr`, else as authored; a
         text a translation leaves out stays as authored."""
@@ -127,6 +137,10 @@ def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
 class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
+    loaded_at: float = 0.0  # time.monotonic()
+
+    def fresh(self, stamp: int) -> bool:
+        return self.stamp == stamp and time.monotonic() - self.loaded_at < REFRESH_SECONDS
 
     @property
     def asks_history(self) -> bool:
@@ -144,14 +158,14 @@ class DeliveryCache:
     def current(self, app_id: int, stamp: int) -> DeliverySet | None:
         """The app's published guides if the cache holds those of this publish stamp."""
         current = self._sets.get(app_id)
-        return current if current is not None and current.stamp == stamp else None
+        return current if current is not None and current.fresh(stamp) else None
 
     def get(self, session: Session, app_id: int, stamp: int) -> DeliverySet:
         if current := self.current(app_id, stamp):
             return current
         with self._lock:
             current = self._sets.get(app_id)
-            if current is None or current.stamp != stamp:
+            if current is None or not current.fresh(stamp):
                 current = _load(session, app_id, stamp)
                 self._sets[app_id] = current
             return current
@@ -159,11 +173,15 @@ class DeliveryCache:
 
 def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
     guides = []
+    stalls = stall_thresholds(session, app_id)
     for snapshot in store.live_snapshots(session, app_id):
         payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
+        stall_ms = per_step(stalls.get(snapshot["id"], {}), len(snapshot["steps"]))
+        if stall_ms is not None:
+            payload["stall_ms"] = stall_ms
         audience = Audience.model_validate(snapshot["audience"])
         guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
-    return DeliverySet(stamp=stamp, guides=tuple(guides))
+    return DeliverySet(stamp=stamp, guides=tuple(guides), loaded_at=time.monotonic())
 
 
 def start_session(
@@ -193,9 +211,15 @@ def start_session(
             delivery = cache.get(session, row.id, row.publish_stamp)
             states = store.guide_state_rows(rows, user.id)
             history = _history(session, row.id, user.id, delivery)
+            facts = UserFacts(row.id, request.external_id, user.traits, history)
+            chosen, sides = choose_guides(delivery, facts)
+            if sides:
+                known = store.holdout_guide_ids(rows, user.id)
+                new = {guide_id: side for guide_id, side in sides.items() if guide_id not in known}
+                store.record_holdouts(session, row.id, user.id, new)
     # Outside the transaction, so the failure counted above is committed.
     refuse_if_enforced(row.identity_mode, problem)
-    return _answer(request, delivery, row, user.traits, user.is_anonymous, states, history)
+    return _answer(request, delivery, row, user.is_anonymous, chosen, states)
 
 
 def returning_user_session(
@@ -244,8 +268,30 @@ def _returning_user(
             return None
         delivery = delivery or cache.get(session, row.id, row.publish_stamp)
         history = _history(session, row.id, row.user_id, delivery)
+    facts = UserFacts(row.id, request.external_id, row.traits, history)
+    chosen, sides = choose_guides(delivery, facts)
+    if sides and not sides.keys() <= store.holdout_guide_ids(rows, row.user_id):
+        return None  # a control-group side to record first
     states = store.guide_state_rows(rows, row.user_id)
-    return _answer(request, delivery, row, row.traits, row.is_anonymous, states, history)
+    return _answer(request, delivery, row, row.is_anonymous, chosen, states)
+
+
+def choose_guides(
+    delivery: DeliverySet, facts: UserFacts
+) -> tuple[list[LiveGuide], dict[int, bool]]:
+    """The guides the session answer carries (guides/decision.py), and for each guide with a
+    control group whose audience the user is in, whether they are held back."""
+    chosen = []
+    sides: dict[int, bool] = {}
+    for guide in delivery.guides:
+        outcome = decide(guide, facts)
+        if outcome is Outcome.excluded:
+            continue
+        if guide.audience.holdout_percent:
+            sides[guide.guide_id] = outcome is Outcome.held_back
+        if outcome is Outcome.delivered:
+            chosen.append(guide)
+    return chosen, sides
 
 
 def _app_row(rows: store.Rows, request: SessionRequest, origin: str | None) -> Any:
@@ -260,21 +306,16 @@ def _answer(
     request: SessionRequest,
     delivery: DeliverySet,
     app: Row[Any],
-    traits: dict[str, Any],
     anonymous: bool,
+    chosen: Sequence[LiveGuide],
     states: Sequence[Row[Any]],
-    history: UserHistory,
 ) -> dict[str, Any]:
     return {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
         "struggle": StruggleSettings.of(app.struggle).for_sdk(),
-        "guides": [
-            g.localized(request.locale)
-            for g in delivery.guides
-            if audience_matches(g.audience, traits) and history_matches(g.audience.history, history)
-        ],
+        "guides": [guide.localized(request.locale) for guide in chosen],
         "states": {
             str(state.guide_id): {
                 "seen": state.seen,

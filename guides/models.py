@@ -143,6 +143,22 @@ class GuideState(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class HoldoutMember(SQLModel, table=True):
+    """An end user in the audience of a guide with a control group, and which side they are
+    on (`held_back`: the guide is kept from them). Written once, the first time a session
+    finds them in the audience; the side itself is a hash (guides/decision.py)."""
+
+    __tablename__ = "holdout_member"
+    __table_args__ = (UniqueConstraint("guide_id", "end_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: int = Field(foreign_key="app.id", index=True, ondelete="CASCADE")
+    guide_id: int = Field(foreign_key="guide.id", index=True, ondelete="CASCADE")
+    end_user_id: int = Field(foreign_key="end_user.id", index=True, ondelete="CASCADE")
+    held_back: bool
+    assigned_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class AppSecret(SQLModel, table=True):
     """An identity-verification secret of an app. The secret itself is never stored: it is
     derived from the server's secret key and this row's salt (`guides.apps.identity_secret`),

@@ -13,7 +13,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from guides.bulk import execute_many, select_rows
-from guides.models import App, AppSecret, EndUser, Guide, GuideState, GuideStep, GuideVersion
+from guides.columns import utcnow
+from guides.models import (
+    App,
+    AppSecret,
+    EndUser,
+    Guide,
+    GuideState,
+    GuideStep,
+    GuideVersion,
+    HoldoutMember,
+)
 
 
 def app_by_key(session: Session, public_key: str) -> App | None:
@@ -144,6 +154,35 @@ def app_and_user(rows: Rows, public_key: str, external_id: str) -> Any | None:
 def guide_state_rows(rows: Rows, end_user_id: int) -> Sequence[Any]:
     """(guide_id, seen, current_step, completed, dismissed) of each guide the user met."""
     return rows.rows(_STATES_OF_USER, {"end_user_id": end_user_id})
+
+
+_HOLDOUTS_OF_USER = select(HoldoutMember.guide_id).where(
+    col(HoldoutMember.end_user_id) == bindparam("end_user_id")
+)
+
+
+def holdout_guide_ids(rows: Rows, end_user_id: int) -> set[int]:
+    """The guides whose control-group side is already recorded for this user."""
+    return {row[0] for row in rows.rows(_HOLDOUTS_OF_USER, {"end_user_id": end_user_id})}
+
+
+def record_holdouts(
+    session: Session, app_id: int, end_user_id: int, sides: dict[int, bool]
+) -> None:
+    """Record each guide's side (`held_back`) for the user; a side already recorded stays."""
+    for guide_id, held_back in sorted(sides.items()):
+        insert_or_ignore(
+            session,
+            HoldoutMember,
+            {
+                "app_id": app_id,
+                "guide_id": guide_id,
+                "end_user_id": end_user_id,
+                "held_back": held_back,
+                "assigned_at": utcnow(),
+            },
+            ["guide_id", "end_user_id"],
+        )
 
 
 def guide_states(session: Session, end_user_id: int) -> Sequence[GuideState]:

@@ -78,19 +78,29 @@ class TraitCondition(BaseModel):
 
 class Audience(BaseModel):
     """Trait conditions (`match`: all or any of them), and conditions on the user's past
-    (`history`, guides/history.py), which must all hold as well."""
+    (`history`, guides/history.py), which must all hold as well. `holdout_percent` of the
+    users who match are held back as a control group (guides/decision.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
     match: Literal["all", "any"] = "all"
     conditions: list[TraitCondition] = Field(default_factory=list, max_length=50)
     history: list[HistoryCondition] = Field(default_factory=list, max_length=20)
+    holdout_percent: int = Field(
+        0,
+        ge=0,
+        le=90,
+        description="The share of matching users kept from the guide as a control group, "
+        "the same users every time.",
+    )
 
     @model_serializer(mode="wrap")
     def _history_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         plain: dict[str, Any] = handler(self)
         if not plain.get("history"):
             plain.pop("history", None)
+        if not plain.get("holdout_percent"):
+            plain.pop("holdout_percent", None)
         return plain
 
 
@@ -143,6 +153,22 @@ def rule_matches(rule: PageRule, url: str) -> bool:
 def page_matches(rules: PageRules, url: str) -> bool:
     included = not rules.include or any(rule_matches(rule, url) for rule in rules.include)
     return included and not any(rule_matches(rule, url) for rule in rules.exclude)
+
+
+def is_due(frequency: str, state: dict[str, Any]) -> bool:
+    """Whether a guide's frequency still lets it show, given the user's state in it: the
+    server's twin of `isDue` in sdk/src/rules.js, both tested on tests/fixtures/frequency.json.
+    A started walkthrough (neither finished nor abandoned) resumes whatever its frequency."""
+    if frequency == "every_session":
+        return True
+    if frequency == "until_completed":
+        return not state.get("completed") and not state.get("dismissed")
+    in_progress = (
+        not state.get("completed")
+        and not state.get("dismissed")
+        and (state.get("current_step") or 0) > 0
+    )
+    return not state.get("seen") or in_progress
 
 
 def _condition_holds(condition: TraitCondition, traits: dict[str, Any]) -> bool:

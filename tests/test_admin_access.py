@@ -238,6 +238,7 @@ EXPECTED_TEMPLATES = {
     "admin:guides:edit": "guides/edit.html",
     "admin:guides:versions": "guides/versions.html",
     "admin:guides:version": "guides/version.html",
+    "admin:guides:why": "guides/why.html",
     "admin:guides:pick": None,
     "admin:members:list": "members/list.html",
     "admin:audit": "audit/list.html",

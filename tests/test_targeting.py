@@ -375,3 +375,14 @@ def test_a_half_matching_candidate_reaches_the_threshold() -> None:
     facts = {"selector": False, "text": "New report", "role": "button"}
 
     assert target_score(description, facts) >= TARGET_THRESHOLD
+
+
+FREQUENCY = json.loads((Path(__file__).parent / "fixtures" / "frequency.json").read_text())
+
+
+@pytest.mark.parametrize("case", FREQUENCY["cases"])
+def test_frequency_is_due_as_the_sdk_decides(case: dict[str, Any]) -> None:
+    """The same cases as sdk/test/rules.test.js runs through `isDue`."""
+    from guides.targeting import is_due
+
+    assert is_due(case["frequency"], case["state"]) is case["due"]

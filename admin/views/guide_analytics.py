@@ -29,15 +29,17 @@ from analytics import (
     trait_breakdown,
     trait_names,
 )
+from analytics.holdouts import HoldoutComparison, holdout_comparison
 from analytics.models import ExitReason
 from guides import store
 from guides.models import Guide
 
-GUIDE_TABLES = ["summary", "trend", "funnel", "versions", "segments"]
+GUIDE_TABLES = ["summary", "trend", "funnel", "versions", "segments", "holdout"]
 SURVEY_TABLES = ["results", "distribution", "comments"]
 COMMENTS_PER_PAGE = 50
 EXPORTED_COMMENTS = 10_000
 MAX_SEARCH = 200
+MAX_GOAL = 1000
 EXIT_LABELS = {
     ExitReason.dismissed.value: "Closed",
     ExitReason.navigated_away.value: "Navigated away",
@@ -59,6 +61,10 @@ def _trait(request: Request, names: list[str]) -> str:
     return "plan" if "plan" in names else (names[0] if names else "")
 
 
+def _goal_of(table: str, goal: str) -> dict[str, str]:
+    return {"goal": goal} if table == "holdout" else {}
+
+
 def _step_titles(session: Session, guide: Guide) -> dict[int, str]:
     return {
         step.position: step.title or f"Step {step.position + 1}"
@@ -78,6 +84,10 @@ def guide_analytics(request: Request) -> Response:
         trait = _trait(request, traits)
         segments = trait_breakdown(session, **ids, trait=trait) if trait else []
         titles = _step_titles(session, guide)
+        goal = request.query_params.get("goal", "").strip()[:MAX_GOAL]
+        holdout: HoldoutComparison | None = None
+        if (guide.audience or {}).get("holdout_percent"):
+            holdout = holdout_comparison(session=session, guide_id=guide.id or 0, goal=goal)
     keep = {"version": version or "", "trait": trait if request.query_params.get("trait") else ""}
     export = str(request.url_for("admin:guide_analytics:export", guide_id=guide.id))
     query = {**chosen.query, **keep, "trait": trait}
@@ -94,9 +104,14 @@ def guide_analytics(request: Request) -> Response:
             "trait": trait,
             "segments": segments,
             "titles": titles,
+            "holdout": holdout,
+            "holdout_percent": (guide.audience or {}).get("holdout_percent", 0),
+            "goal": goal,
             "exit_labels": EXIT_LABELS,
             "peak_views": max((point.views for point in report.trend), default=0),
-            "csv": {t: with_query(export, table=t, **query) for t in GUIDE_TABLES},
+            "csv": {
+                t: with_query(export, table=t, **query, **_goal_of(t, goal)) for t in GUIDE_TABLES
+            },
         },
     )
 
@@ -113,6 +128,10 @@ def guide_export(request: Request) -> Response:
             trait = _trait(request, trait_names(session, **ids))
             segments = trait_breakdown(session, **ids, trait=trait) if trait else []
             body = csv.segments_csv(trait or "trait", segments)
+        elif table == "holdout":
+            goal = request.query_params.get("goal", "").strip()[:MAX_GOAL]
+            comparison = holdout_comparison(session=session, guide_id=guide.id or 0, goal=goal)
+            body = csv.holdout_csv(comparison)
         else:
             report = guide_page(session, **ids, period=chosen.period, version=version)
             body = {

@@ -67,3 +67,11 @@ test('guides finished in this page load, seen once-guides and other pages are sk
   assert.equal(chosen?.id, 4);
   assert.equal(chooseGuide(guides, () => ({ seen: true }), 'https://a.test/', new Set()), null);
 });
+
+const frequencies = JSON.parse(readFileSync(new URL('../../tests/fixtures/frequency.json', import.meta.url), 'utf8'));
+
+for (const { frequency, state, due } of frequencies.cases) {
+  test(`frequency ${frequency} with ${JSON.stringify(state)} is ${due ? '' : 'not '}due (shared fixture)`, () => {
+    assert.equal(isDue(frequency, state), due);
+  });
+}

@@ -5,6 +5,7 @@ import { rageTracker } from '../src/struggle/rage_click.js';
 import { answers } from '../src/struggle/triggers.js';
 import { createReporter, MERGE_MS } from '../src/struggle/watch.js';
 import { visit, U_TURN_MS } from '../src/struggle/u_turn.js';
+import { stallAfter } from '../src/struggle/step_stall.js';
 
 test('three clicks within a second and 30 px start a rage burst', () => {
   const tracker = rageTracker();
@@ -115,4 +116,14 @@ test('a stall trigger names the guide and step the user stalls on', () => {
   assert.equal(answers(help, signal('step_stall', { guide_id: 7, step_index: 1 }), null, byId), true);
   assert.equal(answers(help, signal('step_stall', { guide_id: 7, step_index: 0 }), null, byId), false);
   assert.equal(answers(help, signal('step_stall', { guide_id: 9, step_index: 1 }), null, byId), false);
+});
+
+test('a step stalls after its own usual time when the server sends one, else the app setting', () => {
+  const guide = { stall_ms: [12000, null, 45000] };
+  assert.equal(stallAfter(guide, 0, 60000), 12000);
+  assert.equal(stallAfter(guide, 1, 60000), 60000);
+  assert.equal(stallAfter(guide, 2, 60000), 45000);
+  assert.equal(stallAfter(guide, 3, 60000), 60000);
+  assert.equal(stallAfter({}, 0, 60000), 60000);
+  assert.equal(stallAfter(undefined, 0, 60000), 60000);
 });

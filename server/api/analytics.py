@@ -29,6 +29,7 @@ OPTION_PARAMS = {
     "trait": ("trait",),
     "search": ("search",),
     "page": ("limit", "offset"),
+    "goal": ("goal",),
 }
 
 
@@ -63,6 +64,9 @@ class TableParams(BaseModel):
         None, min_length=1, max_length=100, description="A user trait's name."
     )
     search: str | None = Field(None, max_length=200, description="Keep comments containing this.")
+    goal: str | None = Field(
+        None, min_length=1, max_length=1000, description="A `track` event's name: the goal."
+    )
     limit: Whole = Field(50, ge=1, le=500)
     offset: Whole = Field(0, ge=0, le=1_000_000)
 
@@ -143,6 +147,7 @@ def table_endpoint(spec: TableSpec) -> Any:
                     search=params.search,
                     limit=params.limit,
                     offset=params.offset,
+                    goal=params.goal or "",
                 )
                 table = build_table(session, spec.name, query)
                 return TableAnswer(

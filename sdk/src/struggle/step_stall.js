@@ -1,9 +1,21 @@
 // @ts-check
 /**
- * Step stalls: a guide's step open far longer than it should be (the app's `stall_ms`, from
- * the session) without the user moving on, closing it or leaving. Reported once per step
- * shown, on the step's target element when it has one.
+ * Step stalls: a guide's step open far longer than usual for that step (the guide's
+ * `stall_ms[step]`, which the server derives from the step's time histogram, else the app's
+ * `stall_ms`, both from the session) without the user moving on, closing it or leaving.
+ * Reported once per step shown, on the step's target element when it has one.
  */
+
+/**
+ * How long a step may stay open before the user counts as stalled on it.
+ * @param {{stall_ms?: (number | null)[]} | undefined} guide
+ * @param {number} stepIndex
+ * @param {number} appStallMs
+ */
+export function stallAfter(guide, stepIndex, appStallMs) {
+  const own = guide && guide.stall_ms && guide.stall_ms[stepIndex];
+  return typeof own === 'number' && own > 0 ? own : appStallMs;
+}
 
 /** @param {import('./watch.js').Watch} watch */
 export function stepStalls(watch) {
@@ -31,7 +43,7 @@ export function stepStalls(watch) {
         // A selector this browser cannot parse: the stall is still reported, without it.
       }
       watch.report('step_stall', { element, guide, step_index });
-    }, watch.settings().stall_ms);
+    }, stallAfter(guide, step_index, watch.settings().stall_ms));
   });
   for (const name of ['step-completed', 'guide-completed', 'guide-dismissed']) {
     watch.scope.listen(document, 'signpost:' + name, stop);
