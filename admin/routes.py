@@ -104,6 +104,9 @@ member_routes: list[BaseRoute] = [
     _post("/invite", members.invite, "invite", Role.owner),
     _post("/{user_id:int}/role", members.change_role, "role", Role.owner),
     _post("/{user_id:int}/remove", members.remove, "remove", Role.owner),
+    _post("/{user_id:int}/reset-link", members.reset_link, "reset_link", Role.owner),
+    _post("/{user_id:int}/disable", members.disable, "disable", Role.owner),
+    _post("/{user_id:int}/enable", members.enable, "enable", Role.owner),
     _post(
         "/invitations/{invitation_id:int}/revoke",
         members.revoke_invitation,
@@ -138,6 +141,20 @@ routes: list[BaseRoute] = [
     Route("/login", public(accounts.login, writes=True), methods=["POST"], name="login_submit"),
     _post("/logout", accounts.logout, "logout", Role.viewer),
     _post("/workspace", accounts.switch, "switch_workspace", Role.viewer),
+    _get("/account", accounts.account, "account"),
+    _post("/account/password", accounts.change_password, "change_password", Role.viewer),
+    Route(
+        "/password-reset/{token:str}",
+        public(accounts.reset_form),
+        methods=["GET"],
+        name="password_reset",
+    ),
+    Route(
+        "/password-reset/{token:str}",
+        public(accounts.use_reset, writes=True),
+        methods=["POST"],
+        name="use_password_reset",
+    ),
     Route(
         "/invitations/{token:str}",
         public(accounts.invitation_form),

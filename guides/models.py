@@ -48,6 +48,11 @@ class App(SQLModel, table=True):
     theme: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     # Struggle detection in the SDK: guides/anticipation.py StruggleSettings, {} = defaults.
     struggle: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
+    # What the in-app resource center lists, in order (guides/resource_center.py); None
+    # until an author chooses, and then the SDK lists every guide and article it may show.
+    resource_center: list[dict[str, str]] | None = Field(
+        default=None, sa_type=JSONColumn, nullable=True
+    )
     # Bumped on every publish, unpublish or rollback: delivery caches compare it.
     publish_stamp: int = 0
     # Identity verification (guides/identity.py): off, monitor or enforce, and the failures
