@@ -23,6 +23,7 @@ from admin.views import (
     lifecycle,
     members,
     picker,
+    resource_center,
     server_keys,
     webhooks,
 )
@@ -124,6 +125,11 @@ webhook_routes: list[BaseRoute] = [
     _post("/deliveries/{delivery_id:int}/resend", webhooks.resend, "resend", Role.owner),
 ]
 
+resource_center_routes: list[BaseRoute] = [
+    _get("/", resource_center.page, "page"),
+    _post("/", resource_center.save, "save"),
+]
+
 server_key_routes: list[BaseRoute] = [
     _get("/", server_keys.show, "show", Role.owner),
     _post("/", server_keys.create, "create", Role.owner),
@@ -174,6 +180,11 @@ routes: list[BaseRoute] = [
     Mount("/apps/{app_id:int}/analytics", routes=analytics_routes, name="analytics"),
     Mount("/apps/{app_id:int}/webhooks", routes=webhook_routes, name="webhooks"),
     Mount("/apps/{app_id:int}/server-key", routes=server_key_routes, name="server_key"),
+    Mount(
+        "/apps/{app_id:int}/resource-center",
+        routes=resource_center_routes,
+        name="resource_center",
+    ),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount(
         "/guides/{guide_id:int}/analytics", routes=guide_analytics_routes, name="guide_analytics"

@@ -30,7 +30,8 @@ from guides.identity import (
     record_identity_failure,
     refuse_if_enforced,
 )
-from guides.models import EndUser
+from guides.models import App, EndUser
+from guides.resource_center import for_sdk
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
 from guides.themes import theme_for
@@ -127,6 +128,8 @@ def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
 class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
+    # The app's chosen resource-center entries (guides/resource_center.py), None if unset.
+    resource_center: tuple[dict[str, str], ...] | None = None
 
     @property
     def asks_history(self) -> bool:
@@ -163,7 +166,13 @@ def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
         payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
         audience = Audience.model_validate(snapshot["audience"])
         guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
-    return DeliverySet(stamp=stamp, guides=tuple(guides))
+    app = session.get(App, app_id)
+    chosen = for_sdk(app.resource_center) if app is not None else None
+    return DeliverySet(
+        stamp=stamp,
+        guides=tuple(guides),
+        resource_center=tuple(chosen) if chosen is not None else None,
+    )
 
 
 def start_session(
@@ -265,7 +274,7 @@ def _answer(
     states: Sequence[Row[Any]],
     history: UserHistory,
 ) -> dict[str, Any]:
-    return {
+    answer: dict[str, Any] = {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
@@ -285,6 +294,9 @@ def _answer(
             for state in states
         },
     }
+    if delivery.resource_center is not None:
+        answer["resource_center"] = list(delivery.resource_center)
+    return answer
 
 
 def _history(session: Session, app_id: int, end_user_id: int, delivery: DeliverySet) -> UserHistory:

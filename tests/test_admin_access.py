@@ -133,6 +133,10 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
     "admin:webhooks:remove": ({}, "webhook.delete"),
     "admin:webhooks:resend": ({}, "webhook.resend"),
     "admin:server_key:create": ({}, "app.server_key"),
+    "admin:resource_center:save": (
+        {"item": "guide:welcome", "position-guide:welcome": "1"},
+        "app.resource_center",
+    ),
 }
 
 
@@ -275,6 +279,7 @@ EXPECTED_TEMPLATES = {
     "admin:webhooks:list": "webhooks/list.html",
     "admin:webhooks:deliveries": "webhooks/deliveries.html",
     "admin:server_key:show": "server_keys/page.html",
+    "admin:resource_center:page": "apps/resource_center.html",
 }
 # Pages that answer something else than 200 when opened without a query string.
 EXPECTED_STATUS = {"admin:analytics:journey_export": 404}

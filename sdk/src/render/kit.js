@@ -31,6 +31,7 @@ import { renderContent } from './content.js';
 /**
  * @typedef {Object} ChecklistHost
  * @property {() => Guide[]} guides every guide delivered to this user
+ * @property {() => Array<Record<string, string>> | null} selection the app's chosen resource-center entries (`{type: 'guide', slug}` or `{type: 'article', guide, id}`), in order; null when none were chosen
  * @property {(guide: Guide) => string[]} done ids of a checklist's completed items
  * @property {(guide: Guide, item: string) => void} complete tick an item off
  * @property {(guide: Guide, slug: string) => void} launch start another guide
