@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -73,6 +74,8 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "audience_match": "all",
             "audience": "",
             "audience_history": "",
+            "schedule_starts_at": "",
+            "schedule_ends_at": "",
             "picker_url": "",
         },
         steps=[blank_step()],
@@ -108,6 +111,8 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "audience_match": plain["audience"]["match"],
             "audience": conditions_to_text(plain["audience"]["conditions"]),
             "audience_history": history_to_text(plain["audience"].get("history", [])),
+            "schedule_starts_at": time_to_field((plain.get("schedule") or {}).get("starts_at")),
+            "schedule_ends_at": time_to_field((plain.get("schedule") or {}).get("ends_at")),
             "picker_url": "",
         },
         steps=[
@@ -264,6 +269,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
             }
             for step in form.steps
         ],
+        "schedule": schedule_from_form(values),
         "translations": translations_from_form(form),
     }
     try:
@@ -360,6 +366,8 @@ def field_name(path: str) -> str:
         ("trigger.step_index", "trigger_step"),
         ("trigger.cooldown_seconds", "trigger_cooldown_seconds"),
         ("trigger.type", "trigger_type"),
+        ("schedule.starts_at", "schedule_starts_at"),
+        ("schedule", "schedule_ends_at"),
         ("trigger", "trigger_type"),
     ):
         if path.startswith(prefix):
@@ -367,6 +375,31 @@ def field_name(path: str) -> str:
     if path in ("(body)", ""):
         return "(form)"
     return path.split(".")[0].split("[")[0]
+
+
+def time_to_field(value: str | None) -> str:
+    """A stored time as a `datetime-local` field shows it: UTC, to the minute."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def schedule_from_form(values: dict[str, str]) -> dict[str, Any] | None:
+    """The schedule from its two fields, read as UTC; None when both are empty. A value that
+    is not a time is passed on for validation to name."""
+    out: dict[str, Any] = {}
+    for key in ("starts_at", "ends_at"):
+        raw = values[f"schedule_{key}"].strip()
+        if not raw:
+            continue
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            out[key] = raw
+            continue
+        out[key] = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return out or None
 
 
 def history_to_text(history: list[dict[str, Any]]) -> str:

@@ -42,6 +42,11 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
     guide.audience = document.audience.model_dump(mode="json")
     guide.trigger = document.trigger.model_dump(mode="json")
     guide.frequency = document.frequency
+    guide.schedule = (
+        document.schedule.model_dump(mode="json", exclude_none=True) or None
+        if document.schedule
+        else None
+    )
     guide.translations = _translations(document)
     if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
         archive_guide(session=session, guide_id=guide.id)
@@ -125,6 +130,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             "audience": guide.audience,
             "trigger": guide.trigger,
             "frequency": guide.frequency,
+            "schedule": guide.schedule or None,
             "steps": steps,
             "translations": {
                 locale: {

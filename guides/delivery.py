@@ -11,6 +11,7 @@ import threading
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,6 +22,7 @@ from guides import store
 from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
+from guides.documents import Schedule
 from guides.errors import UnknownAppKey
 from guides.history import UserHistory, history_matches, user_history
 from guides.identity import (
@@ -97,6 +99,14 @@ class LiveGuide:
     audience: Audience
     payload: dict[str, Any]
     translations: dict[str, Any]
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def on_schedule(self, now: datetime) -> bool:
+        """Whether `now` is inside the guide's schedule (always, without one)."""
+        if self.starts_at is not None and now < self.starts_at:
+            return False
+        return self.ends_at is None or now < self.ends_at
 
     def localized(self, locale: str | None) -> dict[str, Any]:
         """The payload in the user's language: `fr-CA`, else `fr`, else as authored; a
@@ -163,9 +173,20 @@ class DeliveryCache:
 def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
     guides = []
     for snapshot in store.live_snapshots(session, app_id):
-        payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
+        payload = {
+            k: v for k, v in snapshot.items() if k not in ("audience", "translations", "schedule")
+        }
         audience = Audience.model_validate(snapshot["audience"])
-        guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
+        window = Schedule.model_validate(snapshot.get("schedule") or {})
+        guides.append(
+            LiveGuide(
+                audience,
+                payload,
+                snapshot.get("translations") or {},
+                window.starts_at,
+                window.ends_at,
+            )
+        )
     app = session.get(App, app_id)
     chosen = for_sdk(app.resource_center) if app is not None else None
     return DeliverySet(
@@ -274,6 +295,7 @@ def _answer(
     states: Sequence[Row[Any]],
     history: UserHistory,
 ) -> dict[str, Any]:
+    now = utcnow()
     answer: dict[str, Any] = {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
@@ -282,7 +304,9 @@ def _answer(
         "guides": [
             g.localized(request.locale)
             for g in delivery.guides
-            if audience_matches(g.audience, traits) and history_matches(g.audience.history, history)
+            if g.on_schedule(now)
+            and audience_matches(g.audience, traits)
+            and history_matches(g.audience.history, history)
         ],
         "states": {
             str(state.guide_id): {

@@ -7,6 +7,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -106,6 +107,23 @@ class Trigger(BaseModel):
         return self
 
 
+class Schedule(BaseModel):
+    """When a guide may show: from `starts_at`, until `ends_at` (either may be left out). The
+    server leaves a guide out of the session answer outside its window; times carry their
+    UTC offset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Schedule:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("the end must come after the start")
+        return self
+
+
 class StepDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -155,6 +173,9 @@ class GuideDocument(BaseModel):
     audience: Audience = Field(default_factory=Audience)
     trigger: Trigger = Field(default_factory=Trigger)
     frequency: Frequency = "once"
+    schedule: Schedule | None = Field(
+        None, description="When the guide may show; always, when left out."
+    )
     steps: list[StepDocument] = Field(min_length=1, max_length=MAX_STEPS)
     translations: dict[str, GuideTranslation] = Field(
         default_factory=dict,

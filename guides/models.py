@@ -80,6 +80,8 @@ class Guide(SQLModel, table=True):
     audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     trigger: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     frequency: str = Field(default="once", max_length=20)
+    # {"starts_at", "ends_at"} as ISO 8601 with offset (guides.documents.Schedule); None: always.
+    schedule: dict[str, Any] | None = Field(default=None, sa_type=JSONColumn, nullable=True)
     # {locale: {"name", "steps": [{"title", "body", "body_html"}]}}; see GuideTranslation.
     translations: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     live_version: int | None = None

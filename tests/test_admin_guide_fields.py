@@ -158,3 +158,42 @@ class TestTranslations:
         assert repeated.context["form"].errors == {"tr-1-locale": "this language is given twice"}
         assert 'value="encore"' in repeated.text
         assert stored(db).to_plain() == before
+
+
+class TestSchedule:
+    def test_the_schedule_is_written_in_utc_and_read_back(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": "2027-01-15T18:30"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        assert stored(db).to_plain()["schedule"] == {
+            "starts_at": "2026-12-01T09:00:00Z",
+            "ends_at": "2027-01-15T18:30:00Z",
+        }
+        shown = dict(editor_fields(client, guide_id))
+        assert (shown["schedule_starts_at"], shown["schedule_ends_at"]) == (
+            "2026-12-01T09:00",
+            "2027-01-15T18:30",
+        )
+
+    def test_an_end_before_the_start_is_marked_at_the_end_and_nothing_is_lost(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": "2026-11-01T09:00"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {
+            "schedule_ends_at": "the end must come after the start"
+        }
+        assert 'id="schedule_ends_at-error"' in response.text
+        assert 'value="2026-11-01T09:00"' in response.text
+        assert stored(db).to_plain()["schedule"] is None

@@ -44,6 +44,7 @@ class TestValidDocument:
             "audience": {"match": "all", "conditions": []},
             "trigger": {"type": "page_load", "delay_ms": 0},
             "frequency": "once",
+            "schedule": None,
             "steps": [
                 {
                     "title": "Hi",

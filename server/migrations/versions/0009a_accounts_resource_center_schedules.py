@@ -1,6 +1,7 @@
-"""accounts and resource center: one-time password reset links made by owners
-(server/account_control.py), and each app's chosen resource-center content
-(guides/resource_center.py; NULL while none was chosen)
+"""accounts, resource center and schedules: one-time password reset links made by owners
+(server/account_control.py), each app's chosen resource-center content
+(guides/resource_center.py; NULL while none was chosen), and each guide's schedule (NULL:
+always)
 
 Revision ID: 0009a
 Revises: 0006
@@ -44,9 +45,13 @@ def upgrade() -> None:
     op.create_index("ix_password_reset_user_id", "password_reset", ["user_id"], unique=False)
     with op.batch_alter_table("app", schema=None) as batch_op:
         batch_op.add_column(sa.Column("resource_center", JSON, nullable=True))
+    with op.batch_alter_table("guide", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("schedule", JSON, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("guide", schema=None) as batch_op:
+        batch_op.drop_column("schedule")
     with op.batch_alter_table("app", schema=None) as batch_op:
         batch_op.drop_column("resource_center")
     op.drop_index("ix_password_reset_user_id", table_name="password_reset")
