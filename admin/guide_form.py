@@ -25,7 +25,7 @@ LOCALE_STEP_FIELD = re.compile(r"^tr-(\d+)-(\d+)-(title|body)$")
 MAX_FORM_LOCALES = 30
 # `target` is a hidden field: the whole target description as JSON (the picker's clues, or a
 # guide file's), so saving keeps what the visible `selector` field does not show.
-STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target")
+STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target", "advance")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
@@ -89,6 +89,7 @@ def blank_step() -> dict[str, Any]:
         "selector": "",
         "placement": "auto",
         "missing_target": "skip",
+        "advance": "button",
         "target": "",
         "content": {},
     }
@@ -123,6 +124,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
                 "target": json.dumps(step["target"]) if step.get("target") else "",
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
+                "advance": step.get("advance", "button"),
                 "content": content_to_form(step.get("content") or {}),
             }
             for step in plain["steps"]
@@ -265,6 +267,7 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
                 "target": target_from_form(step["selector"], step.get("target", "")),
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
+                "advance": step.get("advance") or "button",
                 "content": content_from_form(step["content"]),
             }
             for step in form.steps

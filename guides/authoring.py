@@ -98,6 +98,7 @@ def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepD
         row.target = step.target.model_dump(mode="json") if step.target else {}
         row.placement = step.placement
         row.missing_target = step.missing_target
+        row.advance = step.advance
         row.content = spec.sanitize(spec.content.model_validate(step.content))
         session.add(row)
     for row in existing[len(steps) :]:
@@ -115,6 +116,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             target=Target(**step.target) if step.target else None,
             placement=step.placement,
             missing_target=step.missing_target,
+            advance=step.advance,
             content=step.content,
         )
         for step in store.steps_of_guide(session, guide.id)

@@ -30,6 +30,7 @@ MAX_STEPS = 50
 Frequency = Literal["once", "until_completed", "every_session"]
 Placement = Literal["auto", "top", "bottom", "left", "right"]
 MissingTarget = Literal["wait", "skip", "center", "end"]
+Advance = Literal["button", "target_click"]
 TARGET_CLUES = ("selector", "test_id", "id", "name", "role", "label", "text", "path")
 
 
@@ -132,6 +133,11 @@ class StepDocument(BaseModel):
     target: Target | None = None
     placement: Placement = "auto"
     missing_target: MissingTarget = "skip"
+    advance: Advance = Field(
+        "button",
+        description="What moves the user on: the step's buttons only, or also a click on "
+        "the target element (`target_click`, which needs a target).",
+    )
     content: dict[str, Any] = Field(
         default_factory=dict, description="Kind-specific; its schema is in guides/kinds.py."
     )
@@ -217,6 +223,9 @@ class GuideDocument(BaseModel):
                 raise ValueError(f"a {kind.name} needs a target element")
             if kind.target == "none" and step.target is not None:
                 errors.append(_error((*where, "target"), f"a {kind.name} has no target element"))
+            if step.advance == "target_click" and step.target is None:
+                message = "clicking the element can only move on when the step has one"
+                errors.append(_error((*where, "advance"), message))
             if step.placement not in kind.placements:
                 allowed = ", ".join(sorted(kind.placements))
                 errors.append(_error((*where, "placement"), f"a {kind.name} is placed {allowed}"))

@@ -102,6 +102,8 @@ class GuideStep(SQLModel, table=True):
     target: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     placement: str = Field(default="auto", max_length=10)
     missing_target: str = Field(default="skip", max_length=10)
+    # "button", or "target_click": a click on the target element also moves the user on.
+    advance: str = Field(default="button", max_length=20)
     content: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
 
 

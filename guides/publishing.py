@@ -36,6 +36,8 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
                 "placement": step.placement,
                 "missing_target": step.missing_target,
                 "content": step.content,
+                # Only when not the default, so the versions of other steps are as before.
+                **({"advance": step.advance} if step.advance != "button" else {}),
             }
             for step in store.steps_of_guide(session, guide.id)
         ],

@@ -197,3 +197,37 @@ class TestSchedule:
         assert 'id="schedule_ends_at-error"' in response.text
         assert 'value="2026-11-01T09:00"' in response.text
         assert stored(db).to_plain()["schedule"] is None
+
+
+class TestAdvance:
+    def test_a_step_moves_on_when_its_element_is_clicked(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        fields = [
+            (n, "target_click" if n == "steps-1-advance" else v)
+            for n, v in editor_fields(client, guide_id)
+        ]
+        assert ("steps-0-advance", "button") in fields
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        steps = stored(db).to_plain()["steps"]
+        assert [step["advance"] for step in steps] == ["button", "target_click"]
+        assert dict(editor_fields(client, guide_id))["steps-1-advance"] == "target_click"
+
+    def test_a_click_rule_without_an_element_is_marked_at_the_step(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"steps-1-advance": "target_click", "steps-1-selector": "", "steps-1-target": ""}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {
+            "steps-1-advance": "clicking the element can only move on when the step has one"
+        }
+        assert 'id="steps-1-advance-error"' in response.text

@@ -52,6 +52,7 @@ class TestValidDocument:
                     "target": {"selector": "#new-report"},
                     "placement": "auto",
                     "missing_target": "skip",
+                    "advance": "button",
                     "content": {},
                 }
             ],

@@ -1,7 +1,7 @@
 """accounts, resource center and schedules: one-time password reset links made by owners
 (server/account_control.py), each app's chosen resource-center content
-(guides/resource_center.py; NULL while none was chosen), and each guide's schedule (NULL:
-always)
+(guides/resource_center.py; NULL while none was chosen), each guide's schedule (NULL:
+always) and each step's advance rule
 
 Revision ID: 0009a
 Revises: 0006
@@ -47,9 +47,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("resource_center", JSON, nullable=True))
     with op.batch_alter_table("guide", schema=None) as batch_op:
         batch_op.add_column(sa.Column("schedule", JSON, nullable=True))
+    with op.batch_alter_table("guide_step", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("advance", String(length=20), nullable=False, server_default="button")
+        )
+    with op.batch_alter_table("guide_step", schema=None) as batch_op:
+        batch_op.alter_column("advance", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("guide_step", schema=None) as batch_op:
+        batch_op.drop_column("advance")
     with op.batch_alter_table("guide", schema=None) as batch_op:
         batch_op.drop_column("schedule")
     with op.batch_alter_table("app", schema=None) as batch_op:
