@@ -231,3 +231,16 @@ class TestAdvance:
             "steps-1-advance": "clicking the element can only move on when the step has one"
         }
         assert 'id="steps-1-advance-error"' in response.text
+
+
+def test_the_guide_page_shows_its_schedule_and_languages(client: TestClient, db: Database) -> None:
+    guide_id = setup(client, db)
+    typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": ""}
+    submit(
+        client, guide_id, [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)], "save"
+    )
+
+    page = client.get(f"/admin/guides/{guide_id}")
+
+    assert "from 2026-12-01 09:00 UTC" in page.text
+    assert "<code>fr</code> <code>pt-BR</code>" in page.text
