@@ -1,6 +1,6 @@
 """Advance rules in real Chromium: a walkthrough step set to move on when its element is
 clicked goes to the next step on that click (and completes on the last step), while a step
-left at the default waits for its button."""
+left at the default waits for its button (here under the step's own label)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ def test_clicking_the_element_moves_on_only_where_the_author_asked(
                 "target": {"selector": "#create-project"},
                 "advance": "target_click",
             },
-            {"title": "Then the heading", "target": {"selector": "#heading"}},
+            {
+                "title": "Then the heading",
+                "target": {"selector": "#heading"},
+                "content": {"button": "Onwards"},
+            },
             {
                 "title": "Press it again",
                 "target": {"selector": "#create-project"},
@@ -43,7 +47,7 @@ def test_clicking_the_element_moves_on_only_where_the_author_asked(
     page.locator("#heading").click()  # the default: only the button moves on
     page.wait_for_timeout(300)
     expect(page.get_by_role("dialog", name="Then the heading")).to_be_visible()
-    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Onwards").click()  # the step's own button label
     expect(page.get_by_role("dialog", name="Press it again")).to_be_visible()
     page.locator("#create-project").click()
 

@@ -244,3 +244,16 @@ def test_the_guide_page_shows_its_schedule_and_languages(client: TestClient, db:
 
     assert "from 2026-12-01 09:00 UTC" in page.text
     assert "<code>fr</code> <code>pt-BR</code>" in page.text
+
+
+def test_a_walkthrough_step_names_its_own_button(client: TestClient, db: Database) -> None:
+    guide_id = setup(client, db)
+    fields = editor_fields(client, guide_id)
+    assert ("steps-0-content.button", "") in fields
+    typed = {"steps-0-content.button": "Show me"}
+
+    response = submit(client, guide_id, [(n, typed.get(n, v)) for n, v in fields], "save")
+
+    assert response.status_code == 303, response.text
+    contents = [step["content"] for step in stored(db).to_plain()["steps"]]
+    assert contents == [{"button": "Show me"}, {}]
