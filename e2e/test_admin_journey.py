@@ -332,11 +332,12 @@ def test_every_admin_page_fits_the_screen_and_works_by_keyboard(
             check(name, pages[name])
         page.goto(f"{server.url}/admin/login")
         # Keyboard only: Tab to the fields, Enter to submit.
-        page.keyboard.type(DEMO_ADMIN_EMAIL)  # the email field has autofocus
+        expect(page.get_by_label("Email")).to_be_focused()  # the email field has autofocus
+        page.keyboard.type(DEMO_ADMIN_EMAIL)
         page.keyboard.press("Tab")
         page.keyboard.type(DEMO_ADMIN_PASSWORD)
         page.keyboard.press("Enter")
-        expect(page.get_by_role("heading", name="Apps")).to_be_visible()
+        expect(page.get_by_role("heading", name="Apps")).to_be_visible(timeout=15000)
         for name, url in pages.items():
             if name not in SIGNED_OUT:
                 check(name, url)
