@@ -80,7 +80,7 @@ def save(request: Request) -> Response:
     try:
         ordered = None if everything else _in_order(keys, positions)
         with db_of(request).write() as session:
-            app_of_workspace(session, admin, app_id)
+            app = app_of_workspace(session, admin, app_id)
             before, after = resource_center.save_selection(session, app_id, ordered)
             audit(
                 session,
@@ -88,7 +88,7 @@ def save(request: Request) -> Response:
                 "app.resource_center",
                 target_type="app",
                 target_id=app_id,
-                target_label=f"app {app_id}",
+                target_label=app.name,
                 before={"entries": before},
                 after={"entries": after},
             )
