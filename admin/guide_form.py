@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,13 +19,18 @@ from guides.kinds import KINDS
 
 STEP_FIELD = re.compile(r"^steps-(\d+)-([a-z_]+)$")
 CONTENT_FIELD = re.compile(r"^steps-(\d+)-content\.([a-z_]+)$")
+# A translation: `tr-0-locale`, `tr-0-name`, and per step `tr-0-2-title`, `tr-0-2-body`.
+LOCALE_FIELD = re.compile(r"^tr-(\d+)-(locale|name)$")
+LOCALE_STEP_FIELD = re.compile(r"^tr-(\d+)-(\d+)-(title|body)$")
+MAX_FORM_LOCALES = 30
 # `target` is a hidden field: the whole target description as JSON (the picker's clues, or a
 # guide file's), so saving keeps what the visible `selector` field does not show.
-STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target")
+STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target", "advance")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
 MAX_FORM_STEPS = 50
+NOTHING_SAVED = "Nothing was saved. Please fix the fields marked below."
 
 
 def kinds() -> list[str]:
@@ -38,6 +44,8 @@ class GuideForm:
 
     values: dict[str, Any]
     steps: list[dict[str, Any]]
+    # Each language as typed: {"locale", "name", "steps": [{"title", "body"}, ...]}.
+    translations: list[dict[str, Any]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     form_error: str = ""
 
@@ -67,6 +75,8 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "audience": "",
             "audience_history": "",
             "audience_holdout_percent": "0",
+            "schedule_starts_at": "",
+            "schedule_ends_at": "",
             "picker_url": "",
         },
         steps=[blank_step()],
@@ -80,6 +90,7 @@ def blank_step() -> dict[str, Any]:
         "selector": "",
         "placement": "auto",
         "missing_target": "skip",
+        "advance": "button",
         "target": "",
         "content": {},
     }
@@ -103,6 +114,8 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "audience": conditions_to_text(plain["audience"]["conditions"]),
             "audience_history": history_to_text(plain["audience"].get("history", [])),
             "audience_holdout_percent": str(plain["audience"].get("holdout_percent", 0)),
+            "schedule_starts_at": time_to_field((plain.get("schedule") or {}).get("starts_at")),
+            "schedule_ends_at": time_to_field((plain.get("schedule") or {}).get("ends_at")),
             "picker_url": "",
         },
         steps=[
@@ -113,11 +126,27 @@ def form_from_document(document: GuideDocument) -> GuideForm:
                 "target": json.dumps(step["target"]) if step.get("target") else "",
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
+                "advance": step.get("advance", "button"),
                 "content": content_to_form(step.get("content") or {}),
             }
             for step in plain["steps"]
         ],
+        translations=[
+            {
+                "locale": locale,
+                "name": translation.get("name") or "",
+                "steps": [
+                    {"title": step.get("title") or "", "body": step.get("body") or ""}
+                    for step in translation.get("steps", [])
+                ],
+            }
+            for locale, translation in plain.get("translations", {}).items()
+        ],
     )
+
+
+def blank_translation() -> dict[str, Any]:
+    return {"locale": "", "name": "", "steps": []}
 
 
 def form_from_post(data: FormData) -> GuideForm:
@@ -131,7 +160,30 @@ def form_from_post(data: FormData) -> GuideForm:
         if match and int(match.group(1)) < MAX_FORM_STEPS * 2:
             step = steps.setdefault(int(match.group(1)), blank_step())
             step["content"][match.group(2)] = str(value)
-    return GuideForm(values=values, steps=[steps[index] for index in sorted(steps)])
+    languages: dict[int, dict[str, Any]] = {}
+    texts: dict[tuple[int, int], dict[str, str]] = {}
+    for key, value in data.multi_items():
+        match = LOCALE_FIELD.match(key)
+        if match and int(match.group(1)) < MAX_FORM_LOCALES * 2:
+            languages.setdefault(int(match.group(1)), blank_translation())[match.group(2)] = str(
+                value
+            )
+        match = LOCALE_STEP_FIELD.match(key)
+        if match and int(match.group(1)) < MAX_FORM_LOCALES * 2:
+            step_index = int(match.group(2))
+            if step_index < MAX_FORM_STEPS * 2:
+                languages.setdefault(int(match.group(1)), blank_translation())
+                text = texts.setdefault((int(match.group(1)), step_index), _blank_text())
+                text[match.group(3)] = str(value)
+    ordered_steps = [steps[index] for index in sorted(steps)]
+    translations = []
+    for number in sorted(languages):
+        language = languages[number]
+        language["steps"] = [
+            texts.get((number, index), _blank_text()) for index in range(len(ordered_steps))
+        ]
+        translations.append(language)
+    return GuideForm(values=values, steps=ordered_steps, translations=translations)
 
 
 def _text(data: FormData, key: str) -> str:
@@ -140,25 +192,50 @@ def _text(data: FormData, key: str) -> str:
 
 
 def apply_step_operation(form: GuideForm, operation: str) -> bool:
-    """Add, delete or move a step without saving; False when `operation` is not one."""
+    """Add, delete or move a step, or add or remove a language, without saving; False when
+    `operation` is not one. A step's translations move and go with it."""
     name, _, raw = operation.partition(":")
     index = int(raw) if raw.isdigit() else -1
+    if name == "add_locale":
+        if len(form.translations) < MAX_FORM_LOCALES:
+            form.translations.append(
+                {**blank_translation(), "steps": [_blank_text() for _ in form.steps]}
+            )
+        return True
+    if name == "delete_locale":
+        if 0 <= index < len(form.translations):
+            form.translations.pop(index)
+        return True
+    lists = [form.steps] + [_padded(t["steps"], len(form.steps)) for t in form.translations]
     steps = form.steps
     if name == "add_step":
         if len(steps) < MAX_FORM_STEPS:
             steps.append(blank_step())
+            for texts in lists[1:]:
+                texts.append(_blank_text())
         return True
     if not 0 <= index < len(steps):
         return name in ("delete_step", "move_up", "move_down")
-    if name == "delete_step":
-        steps.pop(index)
-    elif name == "move_up" and index > 0:
-        steps[index - 1], steps[index] = steps[index], steps[index - 1]
-    elif name == "move_down" and index < len(steps) - 1:
-        steps[index + 1], steps[index] = steps[index], steps[index + 1]
-    elif name not in ("move_up", "move_down"):
-        return False
+    for items in lists:
+        if name == "delete_step":
+            items.pop(index)
+        elif name == "move_up" and index > 0:
+            items[index - 1], items[index] = items[index], items[index - 1]
+        elif name == "move_down" and index < len(steps) - 1:
+            items[index + 1], items[index] = items[index], items[index + 1]
+        elif name not in ("move_up", "move_down"):
+            return False
     return True
+
+
+def _blank_text() -> dict[str, str]:
+    return {"title": "", "body": ""}
+
+
+def _padded(texts: list[dict[str, str]], length: int) -> list[dict[str, str]]:
+    while len(texts) < length:
+        texts.append(_blank_text())
+    return texts
 
 
 def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | None:
@@ -193,24 +270,82 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
                 "target": target_from_form(step["selector"], step.get("target", "")),
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
+                "advance": step.get("advance") or "button",
                 "content": content_from_form(step["content"]),
             }
             for step in form.steps
         ],
+        "schedule": schedule_from_form(values),
+        "translations": translations_from_form(form),
     }
     try:
-        return GuideDocument.model_validate(payload)
+        document = GuideDocument.model_validate(payload)
     except ValidationError as exc:
         for item in fields_from_pydantic(exc.errors()):
-            name, message = field_name(item["field"]), item["message"].removeprefix("Value error, ")
+            message = item["message"].removeprefix("Value error, ")
+            name = translation_field(form, item["field"], message) or field_name(item["field"])
             if name == "(form)":
                 form.form_error = message
                 form.errors.setdefault("steps", message)
             else:
                 form.errors.setdefault(name, message)
         if not form.form_error:
-            form.form_error = "Nothing was saved. Please fix the fields marked below."
+            form.form_error = NOTHING_SAVED
         return None
+    if form.errors:
+        form.form_error = form.form_error or NOTHING_SAVED
+        return None
+    return document
+
+
+def translations_from_form(form: GuideForm) -> dict[str, Any]:
+    """The typed languages as the document's `translations`; an empty text falls back to the
+    default language, and a language with nothing typed at all is left out. A tag given
+    twice is marked at its second field."""
+    out: dict[str, Any] = {}
+    for number, language in enumerate(form.translations):
+        locale = language["locale"].strip()
+        texts = _padded(language["steps"], len(form.steps))[: len(form.steps)]
+        typed = [
+            {
+                key: (text[key] if key == "body" else text[key].strip()) or None
+                for key in ("title", "body")
+            }
+            for text in texts
+        ]
+        while typed and typed[-1] == {"title": None, "body": None}:
+            typed.pop()
+        name = language["name"].strip()
+        if not locale and not name and not typed:
+            continue
+        if locale in out:
+            form.errors.setdefault(f"tr-{number}-locale", "this language is given twice")
+            continue
+        out[locale] = {"name": name or None, "steps": typed}
+    return out
+
+
+def translation_field(form: GuideForm, path: str, message: str = "") -> str | None:
+    """`translations.fr.steps[1].title` → `tr-0-1-title`; an error on the language itself
+    (a bad tag) → `tr-0-locale`."""
+    if not path.startswith("translations"):
+        return None
+    rest = path.removeprefix("translations").removeprefix(".")
+    numbers = {t["locale"].strip(): n for n, t in enumerate(form.translations)}
+    for locale, number in sorted(numbers.items(), key=lambda item: -len(item[0])):
+        if locale and (rest == locale or rest.startswith(locale + ".")):
+            detail = rest[len(locale) :]
+            step = re.match(r"^\.steps\[(\d+)\]\.(title|body)", detail)
+            if step:
+                return f"tr-{number}-{step.group(1)}-{step.group(2)}"
+            if detail.startswith(".name"):
+                return f"tr-{number}-name"
+            return f"tr-{number}-locale"
+    bad = re.search(r"'([^']*)' is not a language tag", message)
+    for locale, number in numbers.items():
+        if bad and locale == bad.group(1):
+            return f"tr-{number}-locale"
+    return "translations"
 
 
 def field_name(path: str) -> str:
@@ -238,6 +373,8 @@ def field_name(path: str) -> str:
         ("trigger.step_index", "trigger_step"),
         ("trigger.cooldown_seconds", "trigger_cooldown_seconds"),
         ("trigger.type", "trigger_type"),
+        ("schedule.starts_at", "schedule_starts_at"),
+        ("schedule", "schedule_ends_at"),
         ("trigger", "trigger_type"),
     ):
         if path.startswith(prefix):
@@ -245,6 +382,31 @@ def field_name(path: str) -> str:
     if path in ("(body)", ""):
         return "(form)"
     return path.split(".")[0].split("[")[0]
+
+
+def time_to_field(value: str | None) -> str:
+    """A stored time as a `datetime-local` field shows it: UTC, to the minute."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def schedule_from_form(values: dict[str, str]) -> dict[str, Any] | None:
+    """The schedule from its two fields, read as UTC; None when both are empty. A value that
+    is not a time is passed on for validation to name."""
+    out: dict[str, Any] = {}
+    for key in ("starts_at", "ends_at"):
+        raw = values[f"schedule_{key}"].strip()
+        if not raw:
+            continue
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            out[key] = raw
+            continue
+        out[key] = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return out or None
 
 
 def history_to_text(history: list[dict[str, Any]]) -> str:

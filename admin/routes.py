@@ -23,6 +23,7 @@ from admin.views import (
     lifecycle,
     members,
     picker,
+    resource_center,
     server_keys,
     webhooks,
     why,
@@ -106,6 +107,9 @@ member_routes: list[BaseRoute] = [
     _post("/invite", members.invite, "invite", Role.owner),
     _post("/{user_id:int}/role", members.change_role, "role", Role.owner),
     _post("/{user_id:int}/remove", members.remove, "remove", Role.owner),
+    _post("/{user_id:int}/reset-link", members.reset_link, "reset_link", Role.owner),
+    _post("/{user_id:int}/disable", members.disable, "disable", Role.owner),
+    _post("/{user_id:int}/enable", members.enable, "enable", Role.owner),
     _post(
         "/invitations/{invitation_id:int}/revoke",
         members.revoke_invitation,
@@ -121,6 +125,11 @@ webhook_routes: list[BaseRoute] = [
     _post("/{endpoint_id:int}/rotate-secret", webhooks.rotate, "rotate", Role.owner),
     _post("/{endpoint_id:int}/remove", webhooks.remove, "remove", Role.owner),
     _post("/deliveries/{delivery_id:int}/resend", webhooks.resend, "resend", Role.owner),
+]
+
+resource_center_routes: list[BaseRoute] = [
+    _get("/", resource_center.page, "page"),
+    _post("/", resource_center.save, "save"),
 ]
 
 server_key_routes: list[BaseRoute] = [
@@ -140,6 +149,20 @@ routes: list[BaseRoute] = [
     Route("/login", public(accounts.login, writes=True), methods=["POST"], name="login_submit"),
     _post("/logout", accounts.logout, "logout", Role.viewer),
     _post("/workspace", accounts.switch, "switch_workspace", Role.viewer),
+    _get("/account", accounts.account, "account"),
+    _post("/account/password", accounts.change_password, "change_password", Role.viewer),
+    Route(
+        "/password-reset/{token:str}",
+        public(accounts.reset_form),
+        methods=["GET"],
+        name="password_reset",
+    ),
+    Route(
+        "/password-reset/{token:str}",
+        public(accounts.use_reset, writes=True),
+        methods=["POST"],
+        name="use_password_reset",
+    ),
     Route(
         "/invitations/{token:str}",
         public(accounts.invitation_form),
@@ -159,6 +182,11 @@ routes: list[BaseRoute] = [
     Mount("/apps/{app_id:int}/analytics", routes=analytics_routes, name="analytics"),
     Mount("/apps/{app_id:int}/webhooks", routes=webhook_routes, name="webhooks"),
     Mount("/apps/{app_id:int}/server-key", routes=server_key_routes, name="server_key"),
+    Mount(
+        "/apps/{app_id:int}/resource-center",
+        routes=resource_center_routes,
+        name="resource_center",
+    ),
     Mount("/apps", routes=app_routes, name="apps"),
     Mount(
         "/guides/{guide_id:int}/analytics", routes=guide_analytics_routes, name="guide_analytics"

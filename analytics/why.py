@@ -22,7 +22,7 @@ from guides.delivery import LiveGuide
 from guides.errors import EndUserNotFound, GuideNotFound
 from guides.history import user_history
 from guides.models import Guide
-from guides.targeting import Audience, PageRules, is_due, page_matches
+from guides.targeting import PageRules, is_due, page_matches
 
 LATEST_EVENTS = 50
 
@@ -104,9 +104,7 @@ def decision_trace(
     end_user = store.end_user(session, app_id, user)
     if end_user is None or end_user.id is None:
         raise EndUserNotFound(f"no end user {user[:100]!r} in this app")
-    checks = [
-        Check("schedule", "n/a", "guides have no start or end dates in this version"),
-    ]
+    checks: list[Check] = []
     version = store.version(session, guide_id, guide.live_version) if guide.live_version else None
     if version is None:
         checks.append(Check("published", "fail", "not published: only live guides are delivered"))
@@ -117,10 +115,9 @@ def decision_trace(
         latest = _latest_events(session, end_user.id, None)
         url = latest[0][1] if latest else ""
     checks.append(_page_check(snapshot, url))
-    audience = Audience.model_validate(snapshot.get("audience") or {})
-    live = LiveGuide(audience, {"id": guide_id}, {})
+    live = LiveGuide.of(snapshot)
     history = user_history(
-        session, app_id=app_id, end_user_id=end_user.id, conditions=audience.history
+        session, app_id=app_id, end_user_id=end_user.id, conditions=live.audience.history
     )
     facts = UserFacts(app_id, user, end_user.traits, history)
     outcome = decide(live, facts, checks)

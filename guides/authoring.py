@@ -42,6 +42,11 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
     guide.audience = document.audience.model_dump(mode="json")
     guide.trigger = document.trigger.model_dump(mode="json")
     guide.frequency = document.frequency
+    guide.schedule = (
+        document.schedule.model_dump(mode="json", exclude_none=True) or None
+        if document.schedule
+        else None
+    )
     guide.translations = _translations(document)
     if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
         archive_guide(session=session, guide_id=guide.id)
@@ -93,6 +98,7 @@ def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepD
         row.target = step.target.model_dump(mode="json") if step.target else {}
         row.placement = step.placement
         row.missing_target = step.missing_target
+        row.advance = step.advance
         row.content = spec.sanitize(spec.content.model_validate(step.content))
         session.add(row)
     for row in existing[len(steps) :]:
@@ -110,6 +116,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             target=Target(**step.target) if step.target else None,
             placement=step.placement,
             missing_target=step.missing_target,
+            advance=step.advance,
             content=step.content,
         )
         for step in store.steps_of_guide(session, guide.id)
@@ -125,6 +132,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             "audience": guide.audience,
             "trigger": guide.trigger,
             "frequency": guide.frequency,
+            "schedule": guide.schedule or None,
             "steps": steps,
             "translations": {
                 locale: {

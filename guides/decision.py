@@ -1,5 +1,6 @@
-"""The server's delivery decision for one guide and one user, as named steps: the audience's
-trait conditions, its rules on the user's past, and the control group. Delivery runs the
+"""The server's delivery decision for one guide and one user, as named steps: the guide's
+schedule, the audience's trait conditions, its rules on the user's past, and the control
+group. Delivery runs the
 steps with no trace and stops at the first that fails; the admin's "why did it (not) show"
 (analytics/why.py) runs the very same steps with a trace, and every step records its
 verdict and a reason written only then, so tracing costs delivery nothing.
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+from guides.columns import utcnow
 from guides.history import HistoryCondition, UserHistory, history_matches
 from guides.targeting import Audience, TraitCondition, _condition_holds, audience_matches
 
@@ -48,6 +51,11 @@ class Candidate(Protocol):
     def guide_id(self) -> int: ...
     @property
     def audience(self) -> Audience: ...
+    @property
+    def starts_at(self) -> datetime | None: ...
+    @property
+    def ends_at(self) -> datetime | None: ...
+    def on_schedule(self, now: datetime) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class UserFacts:
     external_id: str
     traits: dict[str, Any]
     history: UserHistory
+    now: datetime = field(default_factory=utcnow)
 
 
 def holdout_bucket(app_id: int, guide_id: int, external_id: str) -> int:
@@ -70,6 +79,20 @@ def in_control_group(app_id: int, guide_id: int, external_id: str, percent: int)
     if percent <= 0:
         return False
     return holdout_bucket(app_id, guide_id, external_id) < percent * HOLDOUT_BUCKETS // 100
+
+
+def _on_schedule(guide: Candidate, facts: UserFacts) -> bool:
+    return guide.on_schedule(facts.now)
+
+
+def _why_schedule(guide: Candidate, facts: UserFacts, passed: bool) -> str:
+    if guide.starts_at is None and guide.ends_at is None:
+        return "no schedule: shown at any time"
+    start = "any time" if guide.starts_at is None else f"{guide.starts_at:%Y-%m-%d %H:%M} UTC"
+    end = "no end" if guide.ends_at is None else f"{guide.ends_at:%Y-%m-%d %H:%M} UTC"
+    state = "inside" if passed else "outside"
+    now = f"{facts.now:%Y-%m-%d %H:%M} UTC"
+    return f"now ({now}) is {state} its schedule: from {start}, until {end}"
 
 
 def _traits_hold(guide: Candidate, facts: UserFacts) -> bool:
@@ -149,6 +172,7 @@ class Step:
 
 
 AUDIENCE_STEPS = (
+    Step("schedule", _on_schedule, _why_schedule),
     Step("audience", _traits_hold, _why_traits),
     Step("history", _history_holds, _why_history),
 )
@@ -173,7 +197,7 @@ def decide(guide: Candidate, facts: UserFacts, trace: list[Check] | None = None)
             verdict: Verdict = "pass" if exposed else "fail"
             reason = CONTROL_STEP.why(guide, facts, exposed)
         else:
-            verdict, reason = "n/a", "not in the audience, so in neither group"
+            verdict, reason = "n/a", "not for this user now, so in neither group"
         trace.append(Check(CONTROL_STEP.name, verdict, reason))
         if not in_audience:
             return Outcome.excluded

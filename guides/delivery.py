@@ -12,6 +12,7 @@ import time
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,6 +24,7 @@ from guides.anticipation import StruggleSettings
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.decision import Outcome, UserFacts, decide
+from guides.documents import Schedule
 from guides.errors import UnknownAppKey
 from guides.history import UserHistory, user_history
 from guides.identity import (
@@ -32,7 +34,8 @@ from guides.identity import (
     record_identity_failure,
     refuse_if_enforced,
 )
-from guides.models import EndUser
+from guides.models import App, EndUser
+from guides.resource_center import for_sdk
 from guides.sanitize import contains_nul
 from guides.stall import per_step, stall_thresholds
 from guides.targeting import Audience
@@ -102,6 +105,31 @@ class LiveGuide:
     audience: Audience
     payload: dict[str, Any]
     translations: dict[str, Any]
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    @classmethod
+    def of(cls, snapshot: dict[str, Any], stall_ms: list[int | None] | None = None) -> LiveGuide:
+        """A published version's snapshot as delivery holds it: what the SDK gets (with each
+        step's usual stall time, if known) apart from what only the server decides on."""
+        server_only = ("audience", "translations", "schedule")
+        payload = {k: v for k, v in snapshot.items() if k not in server_only}
+        if stall_ms is not None:
+            payload["stall_ms"] = stall_ms
+        window = Schedule.model_validate(snapshot.get("schedule") or {})
+        return cls(
+            Audience.model_validate(snapshot.get("audience") or {}),
+            payload,
+            snapshot.get("translations") or {},
+            window.starts_at,
+            window.ends_at,
+        )
+
+    def on_schedule(self, now: datetime) -> bool:
+        """Whether `now` is inside the guide's schedule (always, without one)."""
+        if self.starts_at is not None and now < self.starts_at:
+            return False
+        return self.ends_at is None or now < self.ends_at
 
     @property
     def guide_id(self) -> int:
@@ -138,6 +166,8 @@ class DeliverySet:
     stamp: int
     guides: tuple[LiveGuide, ...]
     loaded_at: float = 0.0  # time.monotonic()
+    # The app's chosen resource-center entries (guides/resource_center.py), None if unset.
+    resource_center: tuple[dict[str, str], ...] | None = None
 
     def fresh(self, stamp: int) -> bool:
         return self.stamp == stamp and time.monotonic() - self.loaded_at < REFRESH_SECONDS
@@ -172,16 +202,19 @@ class DeliveryCache:
 
 
 def _load(session: Session, app_id: int, stamp: int) -> DeliverySet:
-    guides = []
     stalls = stall_thresholds(session, app_id)
-    for snapshot in store.live_snapshots(session, app_id):
-        payload = {k: v for k, v in snapshot.items() if k not in ("audience", "translations")}
-        stall_ms = per_step(stalls.get(snapshot["id"], {}), len(snapshot["steps"]))
-        if stall_ms is not None:
-            payload["stall_ms"] = stall_ms
-        audience = Audience.model_validate(snapshot["audience"])
-        guides.append(LiveGuide(audience, payload, snapshot.get("translations") or {}))
-    return DeliverySet(stamp=stamp, guides=tuple(guides), loaded_at=time.monotonic())
+    guides = [
+        LiveGuide.of(snapshot, per_step(stalls.get(snapshot["id"], {}), len(snapshot["steps"])))
+        for snapshot in store.live_snapshots(session, app_id)
+    ]
+    app = session.get(App, app_id)
+    chosen = for_sdk(app.resource_center) if app is not None else None
+    return DeliverySet(
+        stamp=stamp,
+        guides=tuple(guides),
+        loaded_at=time.monotonic(),
+        resource_center=tuple(chosen) if chosen is not None else None,
+    )
 
 
 def start_session(
@@ -310,7 +343,7 @@ def _answer(
     chosen: Sequence[LiveGuide],
     states: Sequence[Row[Any]],
 ) -> dict[str, Any]:
-    return {
+    answer: dict[str, Any] = {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
@@ -326,6 +359,9 @@ def _answer(
             for state in states
         },
     }
+    if delivery.resource_center is not None:
+        answer["resource_center"] = list(delivery.resource_center)
+    return answer
 
 
 def _history(session: Session, app_id: int, end_user_id: int, delivery: DeliverySet) -> UserHistory:

@@ -7,6 +7,7 @@ import re
 from typing import Any, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,6 +30,7 @@ MAX_STEPS = 50
 Frequency = Literal["once", "until_completed", "every_session"]
 Placement = Literal["auto", "top", "bottom", "left", "right"]
 MissingTarget = Literal["wait", "skip", "center", "end"]
+Advance = Literal["button", "target_click"]
 TARGET_CLUES = ("selector", "test_id", "id", "name", "role", "label", "text", "path")
 
 
@@ -106,6 +108,23 @@ class Trigger(BaseModel):
         return self
 
 
+class Schedule(BaseModel):
+    """When a guide may show: from `starts_at`, until `ends_at` (either may be left out). The
+    server leaves a guide out of the session answer outside its window; times carry their
+    UTC offset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Schedule:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("the end must come after the start")
+        return self
+
+
 class StepDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -114,6 +133,11 @@ class StepDocument(BaseModel):
     target: Target | None = None
     placement: Placement = "auto"
     missing_target: MissingTarget = "skip"
+    advance: Advance = Field(
+        "button",
+        description="What moves the user on: the step's buttons only, or also a click on "
+        "the target element (`target_click`, which needs a target).",
+    )
     content: dict[str, Any] = Field(
         default_factory=dict, description="Kind-specific; its schema is in guides/kinds.py."
     )
@@ -155,6 +179,9 @@ class GuideDocument(BaseModel):
     audience: Audience = Field(default_factory=Audience)
     trigger: Trigger = Field(default_factory=Trigger)
     frequency: Frequency = "once"
+    schedule: Schedule | None = Field(
+        None, description="When the guide may show; always, when left out."
+    )
     steps: list[StepDocument] = Field(min_length=1, max_length=MAX_STEPS)
     translations: dict[str, GuideTranslation] = Field(
         default_factory=dict,
@@ -196,6 +223,9 @@ class GuideDocument(BaseModel):
                 raise ValueError(f"a {kind.name} needs a target element")
             if kind.target == "none" and step.target is not None:
                 errors.append(_error((*where, "target"), f"a {kind.name} has no target element"))
+            if step.advance == "target_click" and step.target is None:
+                message = "clicking the element can only move on when the step has one"
+                errors.append(_error((*where, "advance"), message))
             if step.placement not in kind.placements:
                 allowed = ", ".join(sorted(kind.placements))
                 errors.append(_error((*where, "placement"), f"a {kind.name} is placed {allowed}"))

@@ -52,7 +52,10 @@ class TooltipContent(_Content):
 
 
 class WalkthroughContent(_Content):
-    """A walkthrough step: nothing beyond the common step fields."""
+    """A walkthrough step: the common step fields, and the label of its Next (on the last
+    step, Done) button."""
+
+    button: str | None = _label()
 
 
 class CallToAction(_Content):

@@ -48,6 +48,11 @@ class App(SQLModel, table=True):
     theme: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     # Struggle detection in the SDK: guides/anticipation.py StruggleSettings, {} = defaults.
     struggle: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
+    # What the in-app resource center lists, in order (guides/resource_center.py); None
+    # until an author chooses, and then the SDK lists every guide and article it may show.
+    resource_center: list[dict[str, str]] | None = Field(
+        default=None, sa_type=JSONColumn, nullable=True
+    )
     # Bumped on every publish, unpublish or rollback: delivery caches compare it.
     publish_stamp: int = 0
     # Identity verification (guides/identity.py): off, monitor or enforce, and the failures
@@ -75,6 +80,8 @@ class Guide(SQLModel, table=True):
     audience: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     trigger: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     frequency: str = Field(default="once", max_length=20)
+    # {"starts_at", "ends_at"} as ISO 8601 with offset (guides.documents.Schedule); None: always.
+    schedule: dict[str, Any] | None = Field(default=None, sa_type=JSONColumn, nullable=True)
     # {locale: {"name", "steps": [{"title", "body", "body_html"}]}}; see GuideTranslation.
     translations: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     live_version: int | None = None
@@ -95,6 +102,8 @@ class GuideStep(SQLModel, table=True):
     target: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     placement: str = Field(default="auto", max_length=10)
     missing_target: str = Field(default="skip", max_length=10)
+    # "button", or "target_click": a click on the target element also moves the user on.
+    advance: str = Field(default="button", max_length=20)
     content: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
 
 

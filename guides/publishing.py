@@ -14,9 +14,10 @@ from guides.models import App, Guide, GuideStatus, GuideVersion
 
 
 def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
-    """What the SDK receives for this guide, frozen at publish."""
+    """What the SDK receives for this guide, frozen at publish (the server keeps `audience`,
+    `schedule` and `translations` to itself)."""
     assert guide.id is not None
-    return {
+    snapshot = {
         "id": guide.id,
         "slug": guide.slug,
         "version": number,
@@ -35,6 +36,8 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
                 "placement": step.placement,
                 "missing_target": step.missing_target,
                 "content": step.content,
+                # Only when not the default, so the versions of other steps are as before.
+                **({"advance": step.advance} if step.advance != "button" else {}),
             }
             for step in store.steps_of_guide(session, guide.id)
         ],
@@ -49,6 +52,10 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
             for locale, stored in (guide.translations or {}).items()
         },
     }
+    if guide.schedule:
+        # Only when set, so the versions of unscheduled guides are as before.
+        snapshot["schedule"] = guide.schedule
+    return snapshot
 
 
 def _content(snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -132,7 +132,11 @@ def parse_role(value: str) -> Role:
         ) from None
 
 
-def _check_password(password: str) -> None:
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidPayload(
             f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
@@ -142,10 +146,10 @@ def _check_password(password: str) -> None:
 
 def create_admin_user(*, session: Session, email: str, password: str) -> AdminUser:
     email = normalize_email(email)
-    _check_password(password)
+    check_password(password)
     if user_by_email(session, email):
         raise Conflict(f"an admin with the email {email} already exists")
-    user = AdminUser(email=email, password_hash=_hasher.hash(password))
+    user = AdminUser(email=email, password_hash=hash_password(password))
     session.add(user)
     session.flush()
     return user

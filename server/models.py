@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import analytics.webhooks  # noqa: F401
     import guides.models
     import guides.picking  # noqa: F401
+    import server.account_control
     import server.accounts
     import server.api_tokens
     import server.audit

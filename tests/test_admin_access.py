@@ -22,7 +22,7 @@ from server.api_tokens import create_api_token
 from server.audit import AuditEntry
 from server.db import Database
 from tests.admin_client import post, sign_in
-from tests.factories import ORIGIN, make_admin, make_published_guide, make_workspace_app
+from tests.factories import ORIGIN, PASSWORD, make_admin, make_published_guide, make_workspace_app
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,18 @@ def walk(
 
 
 ROUTES = list(walk(admin_routes))
-PUBLIC = {"admin:login", "admin:login_submit", "admin:invitation", "admin:accept_invitation"}
+PUBLIC = {
+    "admin:login",
+    "admin:login_submit",
+    "admin:invitation",
+    "admin:accept_invitation",
+    "admin:password_reset",
+    "admin:use_password_reset",
+}
 PAGES = [r for r in ROUTES if r.method == "GET" and r.name not in PUBLIC]
 WRITES = [r for r in ROUTES if r.method != "GET" and r.name not in PUBLIC]
 # Writes every member may make about themselves.
-ANY_MEMBER = {"admin:logout", "admin:switch_workspace"}
+ANY_MEMBER = {"admin:logout", "admin:switch_workspace", "admin:change_password"}
 
 GUIDE_FORM = {
     "name": "Tour",
@@ -89,6 +96,17 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
     "admin:members:invite": ({"email": "new@example.com", "role": "viewer"}, "member.invite"),
     "admin:members:role": ({"role": "viewer"}, "member.role"),
     "admin:members:remove": ({}, "member.remove"),
+    "admin:members:reset_link": ({}, "member.reset_link"),
+    "admin:members:disable": ({}, "member.disable"),
+    "admin:members:enable": ({}, "member.enable"),
+    "admin:change_password": (
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "new_password_again": "a brand new passphrase",
+        },
+        "account.password",
+    ),
     "admin:members:revoke_invitation": ({}, "invitation.revoke"),
     "admin:guides:create": (GUIDE_FORM, "guide.create"),
     "admin:guides:update": ({**GUIDE_FORM, "name": "Renamed tour"}, "guide.update"),
@@ -115,6 +133,10 @@ VALID_WRITES: dict[str, tuple[dict[str, str], str]] = {
     "admin:webhooks:remove": ({}, "webhook.delete"),
     "admin:webhooks:resend": ({}, "webhook.resend"),
     "admin:server_key:create": ({}, "app.server_key"),
+    "admin:resource_center:save": (
+        {"item": "guide:welcome", "position-guide:welcome": "1"},
+        "app.resource_center",
+    ),
 }
 
 
@@ -241,6 +263,7 @@ EXPECTED_TEMPLATES = {
     "admin:guides:why": "guides/why.html",
     "admin:guides:pick": None,
     "admin:members:list": "members/list.html",
+    "admin:account": "accounts/account.html",
     "admin:audit": "audit/list.html",
     "admin:friction_home": None,
     "admin:friction:report": "friction/report.html",
@@ -257,6 +280,7 @@ EXPECTED_TEMPLATES = {
     "admin:webhooks:list": "webhooks/list.html",
     "admin:webhooks:deliveries": "webhooks/deliveries.html",
     "admin:server_key:show": "server_keys/page.html",
+    "admin:resource_center:page": "apps/resource_center.html",
 }
 # Pages that answer something else than 200 when opened without a query string.
 EXPECTED_STATUS = {"admin:analytics:journey_export": 404}

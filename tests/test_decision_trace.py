@@ -4,6 +4,7 @@ case per reason, through the same steps delivery runs; and its admin page."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -74,8 +75,8 @@ def test_a_guide_that_shows_passes_every_step_and_reports_its_target_found(
     result = trace(db, app, guide)
     assert result["blocked_by"] is None
     assert result["verdicts"] == {
-        "schedule": "n/a",
         "published": "pass",
+        "schedule": "pass",
         "page": "pass",
         "audience": "pass",
         "history": "pass",
@@ -97,7 +98,20 @@ def test_an_unpublished_guide_is_blocked_at_published(
         unpublish_guide(session=session, guide_id=guide.id or 0)
     result = trace(db, app, guide)
     assert result["blocked_by"] == "published"
-    assert list(result["verdicts"]) == ["schedule", "published"]
+    assert list(result["verdicts"]) == ["published"]
+
+
+def test_a_guide_outside_its_schedule_is_blocked_at_schedule_as_delivery_leaves_it_out(
+    client: TestClient, db: Database, app: App
+) -> None:
+    ended = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    guide = publish(db, app, schedule={"ends_at": ended})
+    assert visit(client, app) == []  # delivery leaves it out ...
+    result = trace(db, app, guide)
+    assert result["blocked_by"] == "schedule"  # ... and the trace says why, from the same step
+    assert "is outside its schedule" in result["reasons"]["schedule"]
+    assert result["verdicts"]["audience"] == "pass"
+    assert result["verdicts"]["control group"] == "n/a"
 
 
 def test_a_page_outside_the_rules_is_blocked_at_page(

@@ -44,6 +44,7 @@ class TestValidDocument:
             "audience": {"match": "all", "conditions": []},
             "trigger": {"type": "page_load", "delay_ms": 0},
             "frequency": "once",
+            "schedule": None,
             "steps": [
                 {
                     "title": "Hi",
@@ -51,6 +52,7 @@ class TestValidDocument:
                     "target": {"selector": "#new-report"},
                     "placement": "auto",
                     "missing_target": "skip",
+                    "advance": "button",
                     "content": {},
                 }
             ],

@@ -95,11 +95,16 @@ class TestTooltip:
 
 
 class TestWalkthrough:
-    def test_a_walkthrough_step_has_no_content_of_its_own(self) -> None:
-        steps = [{"title": "Hi", "content": {"button": "x"}}]
+    def test_a_walkthrough_step_may_only_name_its_button(self) -> None:
+        steps = [
+            {"title": "Hi", "content": {"button": "x"}},
+            {"title": "Bye", "content": {"link_url": "/x"}},
+            {"title": "Long", "content": {"button": "y" * 61}},
+        ]
 
         assert errors_of("walkthrough", steps) == [
-            (("steps", 0, "content", "button"), "Extra inputs are not permitted")
+            (("steps", 1, "content", "link_url"), "Extra inputs are not permitted"),
+            (("steps", 2, "content", "button"), "String should have at most 60 characters"),
         ]
 
 

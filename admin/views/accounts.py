@@ -1,4 +1,5 @@
-"""Logging in and out, accepting an invitation, switching workspace."""
+"""Logging in and out, accepting an invitation, switching workspace, changing one's own
+password and choosing a new one from an owner's reset link."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from admin.guard import (
 )
 from admin.templating import render
 from admin.views.common import audit, client_ip, db_of, redirect_to, state_of, text
-from guides.errors import Forbidden, NotFound, RateLimited, SignpostError
-from server import accounts
+from guides.errors import Forbidden, InvalidPayload, NotFound, RateLimited, SignpostError
+from server import account_control, accounts
 from server.audit import LOGIN_FAILED, recent_login_failures, record_audit
 from server.sessions import end_session, start_session, switch_workspace
 
@@ -243,3 +244,89 @@ def accept_invitation(request: Request) -> Response:
             status_code=error.status,
         )
     return redirect_to(request, "admin:login", done="joined")
+
+
+def account_page(request: Request, *, errors: dict[str, str] | None = None) -> Response:
+    """The signed-in user's own account: their email, workspaces and a password change."""
+    status = 400 if errors else 200
+    return render(
+        request,
+        "accounts/account.html",
+        {"errors": errors or {}, "done": request.query_params.get("done", "")},
+        status_code=status,
+    )
+
+
+def account(request: Request) -> Response:
+    return account_page(request)
+
+
+def change_password(request: Request) -> Response:
+    admin = current_admin(request)
+    new = text(request, "new_password")
+    if new != text(request, "new_password_again"):
+        return account_page(request, errors={"new_password_again": "the two passwords differ"})
+    try:
+        with db_of(request).write() as session:
+            account_control.change_own_password(
+                session,
+                user_id=admin.user_id,
+                current=text(request, "current_password"),
+                new=new,
+                keep_session=admin.session_id,
+            )
+            audit(
+                session,
+                request,
+                "account.password",
+                target_type="admin_user",
+                target_id=admin.user_id,
+                target_label=admin.email,
+            )
+    except InvalidPayload as error:
+        return account_page(
+            request, errors=errors_by_field(error.fields) or {"new_password": error.message}
+        )
+    return redirect_to(request, "admin:account", done="password")
+
+
+def reset_form(request: Request) -> Response:
+    with db_of(request).read() as session:
+        _, user = account_control.open_reset(session, request.path_params["token"])
+    return render(request, "accounts/reset.html", {"email": user.email, "errors": {}})
+
+
+def use_reset(request: Request) -> Response:
+    token = request.path_params["token"]
+    with db_of(request).read() as session:
+        _, user = account_control.open_reset(session, token)
+    password = text(request, "password")
+    errors: dict[str, str] = {}
+    if password != text(request, "password_again"):
+        errors = {"password_again": "the two passwords differ"}
+    else:
+        try:
+            with db_of(request).write() as session:
+                user = account_control.use_reset(session, token=token, password=password)
+                for workspace, _ in accounts.workspaces_of_user(session, user.id or 0):
+                    record_audit(
+                        session=session,
+                        workspace_id=workspace.id,
+                        actor_id=user.id,
+                        actor_email=user.email,
+                        action="account.password_reset",
+                        target_type="admin_user",
+                        target_id=user.id,
+                        target_label=user.email,
+                        ip=client_ip(request),
+                    )
+        except InvalidPayload as error:
+            errors = {"password": error.message}
+    if errors:
+        return render(
+            request,
+            "accounts/reset.html",
+            {"email": user.email, "errors": errors},
+            status_code=400,
+        )
+    return redirect_to(request, "admin:login", done="password_reset")

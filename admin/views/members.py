@@ -1,4 +1,5 @@
-"""Members of the workspace: invite, change roles, remove (owners only)."""
+"""Members of the workspace: invite, change roles, remove, disable or enable an account and
+make a one-time password reset link (owners only)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from admin.guard import current_admin
 from admin.templating import render
 from admin.views.common import audit, db_of, redirect_to, text
 from guides.errors import InvalidPayload, SignpostError
-from server import accounts
+from server import account_control, accounts
 from server.sessions import end_sessions_of_user
 
 
@@ -25,6 +26,7 @@ def _page(request: Request, **extra: object) -> Response:
             "errors": {},
             "values": {"email": "", "role": "editor"},
             "invite_link": "",
+            "reset_link": "",
             "done": request.query_params.get("done", ""),
             **extra,
         }
@@ -132,3 +134,57 @@ def revoke_invitation(request: Request) -> Response:
             before={"email": invitation.email, "role": invitation.role},
         )
     return redirect_to(request, "admin:members:list", done="revoked")
+
+
+def reset_link(request: Request) -> Response:
+    """A one-time password reset link for a member, shown once on the members page."""
+    admin = current_admin(request)
+    user_id = request.path_params["user_id"]
+    with db_of(request).write() as session:
+        reset, token = account_control.make_reset_link(
+            session, actor_id=admin.user_id, workspace_id=admin.workspace_id, user_id=user_id
+        )
+        email = accounts.email_of(session, user_id)
+        audit(
+            session,
+            request,
+            "member.reset_link",
+            target_type="admin_user",
+            target_id=user_id,
+            target_label=email,
+            after={"expires_at": reset.expires_at.isoformat()},
+        )
+    link = str(request.url_for("admin:password_reset", token=token))
+    return _page(request, reset_link=link, reset_email=email, status_code=201)
+
+
+def disable(request: Request) -> Response:
+    return _set_active(request, active=False)
+
+
+def enable(request: Request) -> Response:
+    return _set_active(request, active=True)
+
+
+def _set_active(request: Request, *, active: bool) -> Response:
+    admin = current_admin(request)
+    user_id = request.path_params["user_id"]
+    with db_of(request).write() as session:
+        user, before = account_control.set_active(
+            session,
+            actor_id=admin.user_id,
+            workspace_id=admin.workspace_id,
+            user_id=user_id,
+            active=active,
+        )
+        audit(
+            session,
+            request,
+            "member.enable" if active else "member.disable",
+            target_type="admin_user",
+            target_id=user_id,
+            target_label=user.email,
+            before={"active": before},
+            after={"active": active},
+        )
+    return redirect_to(request, "admin:members:list", done="enabled" if active else "disabled")

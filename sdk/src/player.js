@@ -63,12 +63,7 @@ export function playGuide(options) {
 
   const duration = () => ({ duration_ms: shownAt ? Math.max(0, Math.round(performance.now() - shownAt)) : 0 });
 
-  /**
-   * @param {string} type
-   * @param {number | null} step_index
-   * @param {Record<string, any>} [properties]
-   */
-  const record = (type, step_index, properties) => options.record(type, step_index, properties);
+  const record = options.record;
 
   /** @param {Ending} status */
   function end(status) {
@@ -186,17 +181,22 @@ export function playGuide(options) {
       act(action);
     });
     const place = view.place;
-    if (target) anchor.revealTarget(target);
-    if (target && place) {
-      anchor.autoUpdate(
-        target ? [target, element] : [element],
-        () => {
-          // The app re-rendered and replaced the target: find it again.
-          if (target && !target.isConnected) void enter(index, direction, false);
-          else place(target);
-        },
-        scope,
-      );
+    if (target) {
+      anchor.revealTarget(target);
+      // The author's advance rule: a click on the element itself moves the user on too
+      // ('next' on the last step completes); `advance` is only sent when not the default.
+      if (step.advance) scope.listen(target, 'click', () => act('next'));
+      if (place) {
+        anchor.autoUpdate(
+          [target, element],
+          () => {
+            // The app re-rendered and replaced the target: find it again.
+            if (!target.isConnected) void enter(index, direction, false);
+            else place(target);
+          },
+          scope,
+        );
+      }
     }
     if (!shown) {
       shown = true;

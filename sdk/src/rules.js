@@ -15,6 +15,7 @@
  * @property {TargetDescription | null} [target]
  * @property {'top' | 'bottom' | 'left' | 'right' | 'auto'} [placement]
  * @property {'wait' | 'skip' | 'center' | 'end'} [missing_target]
+ * @property {'button' | 'target_click'} [advance] `target_click`: a click on the target also moves on
  * @property {Record<string, any>} [content] kind-specific (guides/kinds.py)
  */
 /**

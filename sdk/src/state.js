@@ -20,6 +20,7 @@ import { readJson, writeJson } from './storage.js';
  * @property {Record<string, GuideState>} states
  * @property {Theme} [theme]
  * @property {{enabled: boolean, signals: string[], stall_ms: number}} [struggle] the app's struggle detection
+ * @property {Array<Record<string, string>>} [resource_center] what the resource center lists, in order, when the app chose it
  */
 
 /**

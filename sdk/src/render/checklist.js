@@ -96,6 +96,8 @@ export function host(core) {
   const self = {
     /** @returns {Guide[]} every guide delivered to this user */
     guides: () => (state.session ? state.session.guides : []),
+    /** @returns {Array<Record<string, string>> | null} the app's chosen resource-center entries, null when none were chosen */
+    selection: () => (state.session && Array.isArray(state.session.resource_center) ? state.session.resource_center : null),
     /** @param {Guide} guide */
     done: (guide) => state.get(guide).items || [],
     /**

@@ -31,6 +31,7 @@ import { renderContent } from './content.js';
 /**
  * @typedef {Object} ChecklistHost
  * @property {() => Guide[]} guides every guide delivered to this user
+ * @property {() => Array<Record<string, string>> | null} selection the app's chosen resource-center entries (`{type: 'guide', slug}` or `{type: 'article', guide, id}`), in order; null when none were chosen
  * @property {(guide: Guide) => string[]} done ids of a checklist's completed items
  * @property {(guide: Guide, item: string) => void} complete tick an item off
  * @property {(guide: Guide, slug: string) => void} launch start another guide
@@ -56,16 +57,16 @@ import { renderContent } from './content.js';
 /**
  * Back / Next / Done for step `index` of `count`, as walkthroughs, modals and slideouts use.
  * @param {RenderContext} context
- * @param {string} [lastLabel] label of the last step's button
+ * @param {string} [label] the step's own label for its Next (or, on the last step, Done) button
  * @returns {CardButton[]}
  */
-export function stepButtons({ index, count, config }, lastLabel) {
+export function stepButtons({ index, count, config }, label) {
   /** @type {CardButton[]} */
   const buttons = index > 0 ? [{ label: config.label_back, action: 'back' }] : [];
   buttons.push(
     index === count - 1
-      ? { label: lastLabel || config.label_done, action: 'done', primary: true }
-      : { label: config.label_next, action: 'next', primary: true },
+      ? { label: label || config.label_done, action: 'done', primary: true }
+      : { label: label || config.label_next, action: 'next', primary: true },
   );
   return buttons;
 }

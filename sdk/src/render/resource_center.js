@@ -2,7 +2,9 @@
 /**
  * A resource center: a launcher button at the bottom left that opens a searchable panel of
  * the guides this user may see (walkthroughs, checklists, modals, slideouts, surveys,
- * tooltips) and the resource center's own help articles (its steps). It takes no focus
+ * tooltips) and the resource center's own help articles (its steps). When the app chose
+ * what its resource center lists (the session's `resource_center`), it lists exactly those
+ * guides and articles, in that order, as one list. It takes no focus
  * until used. Choosing a guide starts it (the resource center comes back when it ends);
  * choosing an article shows it in the panel. Searching records `resource_center_searched`
  * (`query`, `results`) once the user pauses typing. Esc closes the panel.
@@ -65,18 +67,46 @@ export function resource_center(context) {
   panel.append(close, title, search, results, article);
   element.append(launcher, panel);
 
-  /** @type {Array<{label: string, text: string, open: () => void}>} */
-  const guides = [];
-  for (const other of memory.guides()) {
-    if (other.id === guide.id || !LISTED.includes(other.kind)) continue;
-    guides.push({ label: other.name, text: norm(other.name), open: () => memory.launch(guide, other.slug) });
-  }
-  const articles = guide.steps.map((step) => {
+  /** @typedef {{label: string, text: string, open: () => void}} Entry */
+  /**
+   * @param {Guide} other
+   * @returns {Entry}
+   */
+  const guideEntry = (other) => ({ label: other.name, text: norm(other.name), open: () => memory.launch(guide, other.slug) });
+  /**
+   * @param {import('../rules.js').Step} step
+   * @returns {Entry}
+   */
+  const articleEntry = (step) => {
     const content = step.content || {};
     const body = ui.content(step.body_html);
     const text = norm([step.title, body.textContent || '', ...(content.keywords || [])].join(' '));
     return { label: step.title, text, open: () => read(step, content) };
-  });
+  };
+  const delivered = memory.guides();
+  const chosen = memory.selection();
+  /** @type {Array<[string, Entry[]]>} */
+  const sections = [];
+  if (chosen) {
+    // The app chose what is listed and in which order: exactly that, less what this user
+    // may not see (a guide not live for them, an article of a resource center they lack).
+    /** @type {Entry[]} */
+    const entries = [];
+    for (const item of chosen) {
+      if (item.type === 'guide') {
+        const other = delivered.find((one) => one.slug === item.slug && one.id !== guide.id);
+        if (other) entries.push(guideEntry(other));
+      } else if (item.type === 'article') {
+        const owner = delivered.find((one) => one.slug === item.guide && one.kind === 'resource_center');
+        const step = owner && owner.steps.find((one) => one.content && one.content.id === item.id);
+        if (step) entries.push(articleEntry(step));
+      }
+    }
+    sections.push(['', entries]);
+  } else {
+    const guides = delivered.filter((other) => other.id !== guide.id && LISTED.includes(other.kind)).map(guideEntry);
+    sections.push([LABELS.guides, guides], [LABELS.articles, guide.steps.map(articleEntry)]);
+  }
 
   /**
    * @param {import('../rules.js').Step} step
@@ -104,13 +134,14 @@ export function resource_center(context) {
     const query = norm(search.value);
     let found = 0;
     results.replaceChildren();
-    for (const [heading, entries] of /** @type {const} */ ([[LABELS.guides, guides], [LABELS.articles, articles]])) {
+    for (const [heading, entries] of sections) {
       const hits = entries.filter((entry) => entry.text.includes(query));
       if (!hits.length) continue;
       found += hits.length;
       const items = ui.make('ul', '');
       for (const hit of hits) items.appendChild(ui.make('li', '')).appendChild(ui.button(hit.label, '', hit.open, signal));
-      results.append(ui.make('h3', '', heading), items);
+      if (heading) results.appendChild(ui.make('h3', '', heading));
+      results.appendChild(items);
     }
     if (!found) results.appendChild(ui.make('p', '', LABELS.none));
     return found;

@@ -14,6 +14,7 @@ export function tooltip(context) {
     body_html: step.body_html,
     close_label: config.label_close,
     progress: null,
-    buttons: [{ label: (step.content && step.content.button) || config.label_got_it, action: 'done', primary: true }],
+    // One step: stepButtons gives just Done, under the step's label or "Got it".
+    buttons: ui.stepButtons(context, (step.content && step.content.button) || config.label_got_it),
   });
 }

@@ -1,5 +1,8 @@
 // @ts-check
-/** A walkthrough: steps with Back, Next and Done, a step counter and a close button. */
+/**
+ * A walkthrough: steps with Back, Next and Done, a step counter and a close button. A step's
+ * `content.button` names its Next (or Done) button.
+ */
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
@@ -14,6 +17,6 @@ export function walkthrough(context) {
     body_html: step.body_html,
     close_label: config.label_close,
     progress: ui.stepProgress(context),
-    buttons: ui.stepButtons(context),
+    buttons: ui.stepButtons(context, step.content && step.content.button),
   });
 }

@@ -1,0 +1,259 @@
+"""The guide editor covers every field of a guide: what it shows, submitted untouched, saves
+the same guide (nothing the document holds is dropped), and translations are edited beside
+the steps, with their errors next to their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import col, select
+from starlette.testclient import TestClient
+
+from guides import Guide
+from guides.authoring import guide_document
+from guides.documents import GuideDocument
+from server.audit import AuditEntry
+from server.db import Database
+from tests.admin_client import sign_in
+from tests.factories import make_admin, make_guide, make_workspace_app
+from tests.html_form import form_fields
+
+RICH_GUIDE: dict[str, Any] = {
+    "kind": "walkthrough",
+    "priority": 7,
+    "frequency": "until_completed",
+    "pages": {
+        "include": [{"match": "prefix", "value": "/reports"}],
+        "exclude": [{"match": "exact", "value": "/reports/old"}],
+    },
+    "audience": {
+        "match": "any",
+        "conditions": [{"trait": "plan", "op": "in", "value": ["pro", "team"]}],
+        "history": [{"kind": "completed_guide", "guide": "welcome"}],
+    },
+    "trigger": {"type": "page_load", "delay_ms": 1500},
+    "translations": {
+        "fr": {
+            "name": "Visite des rapports",
+            "steps": [{"title": "Nouveau rapport", "body": "Cliquez **ici**."}, {"title": "Fin"}],
+        },
+        "pt-BR": {"steps": [{"body": "Clique aqui."}]},
+    },
+}
+
+
+def stored(db: Database, slug: str = "reports") -> GuideDocument:
+    with db.read() as session:
+        guide = session.exec(select(Guide).where(Guide.slug == slug)).one()
+        document = guide_document(session=session, guide=guide)
+    assert document is not None
+    return document
+
+
+def editor_fields(client: TestClient, guide_id: int) -> list[tuple[str, str]]:
+    page = client.get(f"/admin/guides/{guide_id}/edit")
+    assert page.status_code == 200
+    return form_fields(page.text, "editor")
+
+
+def setup(client: TestClient, db: Database) -> int:
+    with db.write() as session:
+        make_admin(session)
+        app = make_workspace_app(session)
+        guide = make_guide(session, app, "reports", steps=2, **RICH_GUIDE)
+        assert guide.id
+    sign_in(client, "owner@example.com")
+    return guide.id
+
+
+def submit(client: TestClient, guide_id: int, fields: list[tuple[str, str]], op: str) -> Any:
+    pairs = [*(pair for pair in fields if pair[0] != "op"), ("op", op)]
+    return client.post(
+        f"/admin/guides/{guide_id}/edit",
+        content=urlencode(pairs),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+
+
+class TestEveryField:
+    def test_saving_the_editor_untouched_keeps_the_whole_guide(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        before = stored(db).to_plain()
+
+        response = submit(client, guide_id, editor_fields(client, guide_id), "save")
+
+        assert response.status_code == 303, response.text
+        assert stored(db).to_plain() == before
+        with db.read() as session:
+            updates = session.exec(
+                select(AuditEntry).where(col(AuditEntry.action) == "guide.update")
+            ).all()
+        assert updates == []  # nothing changed, nothing recorded
+
+
+class TestTranslations:
+    def test_a_language_is_added_translated_and_saved(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        added = submit(client, guide_id, editor_fields(client, guide_id), "add_locale")
+        assert added.status_code == 200
+        fields = form_fields(added.text, "editor")
+        assert ("tr-2-locale", "") in fields
+        typed = {
+            "tr-2-locale": "de",
+            "tr-2-name": "Berichte",
+            "tr-2-1-title": "Ende",
+        }
+        fields = [(name, typed.get(name, value)) for name, value in fields]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        assert stored(db).to_plain()["translations"]["de"] == {
+            "name": "Berichte",
+            "steps": [{"title": None, "body": None}, {"title": "Ende", "body": None}],
+        }
+
+    def test_moving_a_step_moves_its_translations(self, client: TestClient, db: Database) -> None:
+        guide_id = setup(client, db)
+
+        moved = submit(client, guide_id, editor_fields(client, guide_id), "move_down:0")
+        saved = submit(client, guide_id, form_fields(moved.text, "editor"), "save")
+
+        assert saved.status_code == 303
+        french = stored(db).to_plain()["translations"]["fr"]["steps"]
+        assert [step["title"] for step in french] == ["Fin", "Nouveau rapport"]
+
+    def test_removing_a_language_deletes_it(self, client: TestClient, db: Database) -> None:
+        guide_id = setup(client, db)
+
+        removed = submit(client, guide_id, editor_fields(client, guide_id), "delete_locale:0")
+        saved = submit(client, guide_id, form_fields(removed.text, "editor"), "save")
+
+        assert saved.status_code == 303
+        assert list(stored(db).to_plain()["translations"]) == ["pt-BR"]
+
+    def test_a_bad_tag_and_a_repeated_one_show_next_to_their_fields(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        before = stored(db).to_plain()
+        fields = editor_fields(client, guide_id)
+        bad = [(n, {"tr-1-locale": "Brazil!"}.get(n, v)) for n, v in fields]
+        twice = [(n, {"tr-1-locale": "fr", "tr-1-name": "encore"}.get(n, v)) for n, v in fields]
+
+        wrong = submit(client, guide_id, bad, "save")
+        repeated = submit(client, guide_id, twice, "save")
+
+        assert wrong.status_code == 422
+        assert "not a language tag" in wrong.context["form"].errors["tr-1-locale"]
+        assert 'id="tr-1-locale-error"' in wrong.text
+        assert 'value="Brazil!"' in wrong.text
+        assert repeated.status_code == 422
+        assert repeated.context["form"].errors == {"tr-1-locale": "this language is given twice"}
+        assert 'value="encore"' in repeated.text
+        assert stored(db).to_plain() == before
+
+
+class TestSchedule:
+    def test_the_schedule_is_written_in_utc_and_read_back(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": "2027-01-15T18:30"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        assert stored(db).to_plain()["schedule"] == {
+            "starts_at": "2026-12-01T09:00:00Z",
+            "ends_at": "2027-01-15T18:30:00Z",
+        }
+        shown = dict(editor_fields(client, guide_id))
+        assert (shown["schedule_starts_at"], shown["schedule_ends_at"]) == (
+            "2026-12-01T09:00",
+            "2027-01-15T18:30",
+        )
+
+    def test_an_end_before_the_start_is_marked_at_the_end_and_nothing_is_lost(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": "2026-11-01T09:00"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {
+            "schedule_ends_at": "the end must come after the start"
+        }
+        assert 'id="schedule_ends_at-error"' in response.text
+        assert 'value="2026-11-01T09:00"' in response.text
+        assert stored(db).to_plain()["schedule"] is None
+
+
+class TestAdvance:
+    def test_a_step_moves_on_when_its_element_is_clicked(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        fields = [
+            (n, "target_click" if n == "steps-1-advance" else v)
+            for n, v in editor_fields(client, guide_id)
+        ]
+        assert ("steps-0-advance", "button") in fields
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        steps = stored(db).to_plain()["steps"]
+        assert [step["advance"] for step in steps] == ["button", "target_click"]
+        assert dict(editor_fields(client, guide_id))["steps-1-advance"] == "target_click"
+
+    def test_a_click_rule_without_an_element_is_marked_at_the_step(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"steps-1-advance": "target_click", "steps-1-selector": "", "steps-1-target": ""}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {
+            "steps-1-advance": "clicking the element can only move on when the step has one"
+        }
+        assert 'id="steps-1-advance-error"' in response.text
+
+
+def test_the_guide_page_shows_its_schedule_and_languages(client: TestClient, db: Database) -> None:
+    guide_id = setup(client, db)
+    typed = {"schedule_starts_at": "2026-12-01T09:00", "schedule_ends_at": ""}
+    submit(
+        client, guide_id, [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)], "save"
+    )
+
+    page = client.get(f"/admin/guides/{guide_id}")
+
+    assert "from 2026-12-01 09:00 UTC" in page.text
+    assert "<code>fr</code> <code>pt-BR</code>" in page.text
+
+
+def test_a_walkthrough_step_names_its_own_button(client: TestClient, db: Database) -> None:
+    guide_id = setup(client, db)
+    fields = editor_fields(client, guide_id)
+    assert ("steps-0-content.button", "") in fields
+    typed = {"steps-0-content.button": "Show me"}
+
+    response = submit(client, guide_id, [(n, typed.get(n, v)) for n, v in fields], "save")
+
+    assert response.status_code == 303, response.text
+    contents = [step["content"] for step in stored(db).to_plain()["steps"]]
+    assert contents == [{"button": "Show me"}, {}]
