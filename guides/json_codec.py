@@ -36,6 +36,19 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
+def loads_strict(data: bytes) -> Any | None:
+    """The value of `data` if orjson reads it as the standard library would; None for
+    anything else (invalid JSON, NaN, infinite or long numbers, lone surrogates, deep
+    nesting, and a body whose value is JSON null), for the caller's own careful reader, which
+    names the error."""
+    if _LONG_NUMBER_BYTES.search(data):
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def dumps(value: Any) -> str:
     """Text for a JSON database column."""
     try:

@@ -28,7 +28,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session
 
+from guides import json_codec
 from guides.errors import StorageUnavailable
+
+# JSON columns written and read by orjson, with the standard library's results kept.
+JSON_CODEC = {"json_serializer": json_codec.dumps, "json_deserializer": json_codec.loads}
 
 _BEGIN_OPTION = "signpost_sqlite_begin"
 CONNECT_TIMEOUT_SECONDS = 2  # libpq's smallest useful value
@@ -47,6 +51,7 @@ class Database:
         else:
             self.engine = create_engine(
                 url,
+                **JSON_CODEC,
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_pre_ping=True,
@@ -130,7 +135,7 @@ class QuickReader:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._dialect = sqlite.dialect(paramstyle="named")
+        self._dialect = sqlite.dialect(paramstyle="named", **JSON_CODEC)
         self._compiled: dict[int, tuple[Select[Any], str, Callable[[tuple[Any, ...]], Any]]] = {}
 
     def rows(self, statement: Select[Any], parameters: dict[str, str | int]) -> list[Any]:
@@ -192,6 +197,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
+        **JSON_CODEC,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
 

@@ -22,7 +22,7 @@ from guides.identity import (
     refuse_if_enforced,
 )
 from sdk import BUNDLE_PATH
-from server.http import parse, read_json
+from server.http import FastJSONResponse, parse, read_json
 from server.openapi import openapi_document
 from server.state import AppState
 
@@ -88,7 +88,7 @@ async def session(request: Request) -> Response:
             origin=origin,
             server_key=state.server_key,
         )
-    return JSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
+    return FastJSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
 
 
 async def events(request: Request) -> Response:
@@ -109,7 +109,7 @@ async def events(request: Request) -> Response:
     app_id, prepared = quick or await run_in_threadpool(_prepare, state, batch, origin)
     if prepared.rows:  # answered once the group holding it is committed
         await state.committer.store(app_id, prepared)
-    return JSONResponse(
+    return FastJSONResponse(
         prepared.result.to_json(), headers={**_cors(origin), "Cache-Control": "no-store"}
     )
 
