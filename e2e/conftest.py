@@ -136,7 +136,8 @@ STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; char
 class _HostPageHandler(SimpleHTTPRequestHandler):
     """Serves e2e/pages/*.html with {{SERVER}}, {{APP_KEY}} (from ?key=) and {{NONCE}} filled
     in, and e2e/static/* (the host app's own script and CSS). Pages named `strict*` carry a
-    nonce-only Content-Security-Policy with no 'unsafe-inline' or 'unsafe-eval'."""
+    nonce-only Content-Security-Policy with no 'unsafe-inline' or 'unsafe-eval'; pages named
+    `selfcsp*` one that allows script files from the page and the server only, no nonce."""
 
     server_url = ""
 
@@ -165,6 +166,11 @@ class _HostPageHandler(SimpleHTTPRequestHandler):
                 f"default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
                 f"style-src 'self'; connect-src 'self' {self.server_url}; "
                 "object-src 'none'; base-uri 'none'"
+            )
+        if name.startswith("selfcsp"):
+            headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src 'self' {self.server_url}; style-src 'self'; "
+                f"connect-src 'self' {self.server_url}; object-src 'none'; base-uri 'none'"
             )
         self._send(html.encode(), "text/html; charset=utf-8", headers)
 

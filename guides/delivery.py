@@ -60,6 +60,9 @@ class SessionRequest(BaseModel):
     locale: str | None = Field(None, max_length=35)
     # Checked against 4 KB by guides.identity before decoding; this only bounds the field.
     user_token: str | None = Field(None, max_length=16_384)
+    # The SDK build asking, when it can run chunks handed to it in the answer (a nonce or no
+    # CSP); the answer then carries the code its first guide needs (server/sdk_chunks.py).
+    build: str | None = Field(None, max_length=40, pattern=r"^[0-9a-z]+$")
 
     @field_validator("traits")
     @classmethod

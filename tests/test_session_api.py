@@ -20,7 +20,10 @@ from guides import (
     save_guide,
     unpublish_guide,
 )
+from guides.targeting import PageRules
 from guides.themes import DEFAULT_THEME
+from sdk import DIST_PATH
+from server.sdk_api import Bundle
 from server.db import Database
 from tests.factories import (
     ORIGIN,
@@ -631,3 +634,53 @@ class TestSession:
 
         assert slugs(post(client, session_body(app))) == ["ours"]
         assert slugs(post(client, session_body(other))) == ["theirs"]
+
+
+class TestChunksInTheAnswer:
+    """The answer carries the code the page's first guide needs (server/sdk_chunks.py), so
+    the first step needs no second request; only for the SDK build the server ships."""
+
+    def test_an_sdk_of_this_build_gets_the_chunks_of_the_guides_on_its_page(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            make_published_guide(session, app, "tour", steps=2)
+            modal = guide_document(slug="news", kind="modal", steps=[{"title": "News"}])
+            modal.pages = PageRules.model_validate(
+                {"include": [{"match": "exact", "value": "/news"}]}
+            )
+            saved = save_guide(session=session, app_id=app.id, document=modal)
+            publish_guide(session=session, guide_id=saved.guide.id, author="tests")
+        bundle = Bundle()
+
+        home = post(client, session_body(app, build=bundle.version)).json()
+        news = post(client, session_body(app, build=bundle.version, url=f"{ORIGIN}/news")).json()
+
+        assert sorted(home["chunks"]) == ["anchor", "ui"]
+        assert home["chunks"]["ui"] == (DIST_PATH / "ui.js").read_text()
+        assert sorted(news["chunks"]) == ["anchor", "modal", "ui"]
+
+    def test_another_build_or_none_gets_no_code(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            make_published_guide(session, app, "tour")
+
+        other = post(client, session_body(app, build="0123456789ab")).json()
+        none = post(client, session_body(app)).json()
+
+        assert "chunks" not in other and "chunks" not in none
+        assert [g["slug"] for g in other["guides"]] == ["tour"]
+
+    def test_a_page_without_guides_gets_no_code(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        answer = post(client, session_body(app, build=Bundle().version)).json()
+
+        assert answer["chunks"] == {}
+
+    @pytest.mark.parametrize("build", ["../ui", "A" * 41, "abc def"])
+    def test_a_malformed_build_is_refused(self, client: TestClient, app: App, build: str) -> None:
+        response = post(client, session_body(app, build=build))
+
+        assert response.status_code == 422

@@ -8,13 +8,13 @@
 
 import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
-import { createLoader } from './loader.js';
+import { BUILD, createLoader } from './loader.js';
 import { chunkFor } from './render/index.js';
 import { chooseGuide, pageMatches } from './rules.js';
 import { Scope } from './scope.js';
 import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
-import { browserStorage, writeJson } from './storage.js';
+import { browserStorage, readJson, writeJson } from './storage.js';
 import { isRetryable } from './http.js';
 import { uuid7 } from './uuid.js';
 
@@ -45,6 +45,8 @@ export function createSignpost(config) {
    * @param {string} href the page's address at boot
    */
   function deliver(href) {
+    if (delivering) return;
+    delivering = true;
     load('events')
       .then((chunk) => {
         if (delivery) return;
@@ -64,6 +66,10 @@ export function createSignpost(config) {
       })
       .catch((error) => fail(error, 'events'));
   }
+  let delivering = false;
+  let bootHref = '';
+  /** Inline chunks refused by this origin's CSP once: ask for none again (loader.js). */
+  const INLINE_KEY = 'signpost:inline_refused';
   /** @type {Array<[string, Function, () => void]>} handlers given to `on`, for `off` */
   const handlers = [];
   let started = false;
@@ -143,6 +149,7 @@ export function createSignpost(config) {
     if (guide) {
       emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
     }
+    if (type === 'guide_shown') deliver(bootHref);
   }
 
   /**
@@ -281,7 +288,7 @@ export function createSignpost(config) {
       /** @type {import('./state.js').Session | number} */
       let result = 0;
       try {
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal);
+        result = await requestSession(config.api_host, config.app_key, state, scope.signal, readJson(storage, INLINE_KEY) ? undefined : BUILD);
       } catch (_) {
         // A network error: retried like a 5xx.
       }
@@ -289,6 +296,7 @@ export function createSignpost(config) {
       if (typeof result !== 'number') return applySession(result);
       if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
         fail(new Error('session failed: ' + result), 'session');
+        deliver(bootHref);
         break;
       }
       await new Promise((resolve) => scope.timeout(() => resolve(undefined), config.retry_base_ms * 2 ** attempt));
@@ -298,6 +306,11 @@ export function createSignpost(config) {
 
   /** @param {import('./state.js').Session} session */
   function applySession(session) {
+    const chunks = session.chunks || {};
+    for (const name in chunks) {
+      if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
+    }
+    delete session.chunks;
     state.session = session;
     if (stage) stage.theme(session.theme);
     const player = state.player;
@@ -306,6 +319,9 @@ export function createSignpost(config) {
       state.player = null;
     }
     evaluate();
+    // Event delivery waits for the first guide on screen (record()), so the first step
+    // needs no request but the session's; without one coming, it starts now.
+    if (!state.player) deliver(bootHref);
     if (!isReady) emit('ready', { user_id: state.user_id, anonymous_id: state.anonymous_id, guides: session.guides.length });
     markReady();
   }
@@ -327,8 +343,10 @@ export function createSignpost(config) {
       started = true;
       if (!config.app_key) throw new Error('no data-app-key');
       if (!config.api_host) throw new Error('no data-api-host');
+      bootHref = location.href;
       refreshSession();
-      deliver(location.href);
+      // However the first guide fares (a target that never comes), events go out soon.
+      scope.timeout(() => deliver(bootHref), 3000);
     }),
 
     identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits, /** @type {unknown} */ user_token) => {
