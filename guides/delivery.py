@@ -30,6 +30,7 @@ from guides.identity import (
     record_identity_failure,
     refuse_if_enforced,
 )
+from guides.labels import labels_for
 from guides.models import EndUser
 from guides.sanitize import contains_nul
 from guides.targeting import Audience, audience_matches
@@ -273,6 +274,7 @@ def _answer(
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
         "struggle": StruggleSettings.of(app.struggle).for_sdk(),
+        "labels": labels_for(request.locale),
         "guides": [
             g.localized(request.locale)
             for g in delivery.guides

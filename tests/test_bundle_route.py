@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import sdk_api
-from server.sdk_chunks import build_version
 from server.app import create_app
+from server.sdk_chunks import build_version
 from server.settings import Settings
 
 BUNDLE = b"/* signpost */(function(){window.Signpost=window.Signpost||{};})();\n" * 40

@@ -20,11 +20,12 @@ from guides import (
     save_guide,
     unpublish_guide,
 )
+from guides.labels import ENGLISH
 from guides.targeting import PageRules
 from guides.themes import DEFAULT_THEME
 from sdk import DIST_PATH
-from server.sdk_api import Bundle
 from server.db import Database
+from server.sdk_api import Bundle
 from tests.factories import (
     ORIGIN,
     event,
@@ -395,6 +396,7 @@ class TestSession:
         assert response.status_code == 200
         assert response.json() == {
             "user": {"id": "anon-1", "anonymous": True},
+            "labels": ENGLISH,
             "stamp": "1",
             "theme": {
                 "accent": "#4338ca",
@@ -419,6 +421,7 @@ class TestSession:
             "stamp": "0",
             "theme": DEFAULT_THEME,
             "struggle": DEFAULT_STRUGGLE,
+            "labels": ENGLISH,
             "guides": [],
             "states": {},
         }
@@ -684,3 +687,26 @@ class TestChunksInTheAnswer:
         response = post(client, session_body(app, build=build))
 
         assert response.status_code == 422
+
+
+class TestLabels:
+    """The SDK's own words come in the user's language, English where not translated."""
+
+    @pytest.mark.parametrize(
+        ("locale", "next_label", "progress"),
+        [
+            ("fr-CA", "Suivant", "{index} sur {count}"),
+            ("ar", "التالي", "{index} من {count}"),
+            ("he_IL", "הבא", "{index} מתוך {count}"),
+            ("tlh", "Next", "{index} of {count}"),
+            (None, "Next", "{index} of {count}"),
+        ],
+    )
+    def test_the_labels_follow_the_locale_with_english_as_fallback(
+        self, client: TestClient, app: App, locale: str | None, next_label: str, progress: str
+    ) -> None:
+        labels = post(client, session_body(app, locale=locale)).json()["labels"]
+
+        assert labels["next"] == next_label
+        assert labels["progress"] == progress
+        assert set(labels) == set(ENGLISH)

@@ -28,6 +28,8 @@ export function createSignpost(config) {
   const storage = browserStorage();
   const state = createState(storage, config.app_key, anonymousId(storage));
   const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
+  /** Labels the page pinned with `data-label-*`; the session's, in the user's language, fill the rest. */
+  const pinned = Object.keys(config);
   const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
    * Event delivery lives in the `events` chunk, loaded at boot beside the session request:
@@ -311,6 +313,8 @@ export function createSignpost(config) {
       if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
     }
     delete session.chunks;
+    const labels = session.labels || {};
+    for (const key in labels) if (!pinned.includes('label_' + key)) /** @type {any} */ (config)['label_' + key] = labels[key];
     state.session = session;
     if (stage) stage.theme(session.theme);
     const player = state.player;

@@ -20,6 +20,7 @@ import { readJson, writeJson } from './storage.js';
  * @property {Record<string, GuideState>} states
  * @property {Theme} [theme]
  * @property {{enabled: boolean, signals: string[], stall_ms: number}} [struggle] the app's struggle detection
+ * @property {Record<string, string>} [labels] the SDK's own words in the user's language (guides/labels.py)
  * @property {Record<string, string>} [chunks] code of the chunks its first guide needs (loader.js)
  */
 

@@ -25,9 +25,6 @@ const CSS = `.sp-launcher{position:fixed;bottom:16px;inset-inline-start:16px;pad
 /** Kinds a person would start from a list. */
 const LISTED = ['walkthrough', 'checklist', 'modal', 'slideout', 'survey', 'tooltip'];
 
-/** English labels; not yet configurable from the script tag (docs/sdk.md). */
-const LABELS = { search: 'Search help', guides: 'Guides', articles: 'Articles', none: 'Nothing found.', more: 'Read the full article' };
-
 /** @param {string} value */
 const norm = (value) => value.toLowerCase().replace(/\s+/g, ' ').trim();
 
@@ -56,8 +53,8 @@ export function resource_center(context) {
   const title = ui.make('h2', 'sp-title', guide.name);
   const search = /** @type {HTMLInputElement} */ (ui.make('input', ''));
   search.type = 'search';
-  search.setAttribute('aria-label', LABELS.search);
-  search.placeholder = LABELS.search;
+  search.setAttribute('aria-label', config.label_search);
+  search.placeholder = config.label_search;
   const results = ui.make('div', '');
   results.setAttribute('aria-live', 'polite');
   const article = ui.make('div', 'sp-body');
@@ -84,7 +81,7 @@ export function resource_center(context) {
    */
   function read(step, content) {
     article.replaceChildren(ui.make('h3', 'sp-title', step.title), ui.content(step.body_html));
-    const link = ctaLink({ link_label: LABELS.more, link_url: content.link_url });
+    const link = ctaLink({ link_label: config.label_more, link_url: content.link_url });
     if (link) article.appendChild(link);
     const back = ui.button(config.label_back, 'sp-btn', () => {
       article.hidden = true;
@@ -104,7 +101,7 @@ export function resource_center(context) {
     const query = norm(search.value);
     let found = 0;
     results.replaceChildren();
-    for (const [heading, entries] of /** @type {const} */ ([[LABELS.guides, guides], [LABELS.articles, articles]])) {
+    for (const [heading, entries] of /** @type {const} */ ([[config.label_guides, guides], [config.label_articles, articles]])) {
       const hits = entries.filter((entry) => entry.text.includes(query));
       if (!hits.length) continue;
       found += hits.length;
@@ -112,7 +109,7 @@ export function resource_center(context) {
       for (const hit of hits) items.appendChild(ui.make('li', '')).appendChild(ui.button(hit.label, '', hit.open, signal));
       results.append(ui.make('h3', '', heading), items);
     }
-    if (!found) results.appendChild(ui.make('p', '', LABELS.none));
+    if (!found) results.appendChild(ui.make('p', '', config.label_none));
     return found;
   }
 
