@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from guides import App
+from sdk import DIST_PATH
 from server.db import Database
 from tests.databases import POSTGRES_URL, create_postgres_database, drop_postgres_database
 from tests.factories import make_app
@@ -144,6 +145,9 @@ class _HostPageHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         name = parts.path.strip("/").split("/")[0] or "index"
+        if parts.path == "/vendor/signpost.mjs":  # the ES-module build, as an app bundles it
+            self._send((DIST_PATH / "signpost.mjs").read_bytes(), STATIC_TYPES[".js"], {})
+            return
         asset = STATIC / name
         if "." in name and asset.is_file() and asset.suffix in STATIC_TYPES:
             self._send(asset.read_bytes(), STATIC_TYPES[asset.suffix], {})

@@ -1,7 +1,8 @@
 // The one definition of the SDK build, used by scripts/build-sdk, bench/sdk_size.mjs and
 // tests/test_sdk.py, so their options cannot drift apart. Usage: node sdk/build.mjs [outdir]
 //
-// Builds the core (`signpost.js`, what the snippet loads) and one chunk per file in
+// Builds the core (`signpost.js`, what the snippet loads), its ES-module twin (`signpost.mjs`,
+// src/module.js, for apps that bundle their own code) and one chunk per file in
 // src/chunks/ (`ui.js` with the player, tooltip and walkthrough; one per other guide kind),
 // each a minified IIFE. The core loads chunks with a script element when a guide needs
 // them, pinned by a hash of all chunks (`SIGNPOST_BUILD`). Prints raw, gzip (-9) and
@@ -60,7 +61,8 @@ export const options = {
   plugins: [cssAsText],
   bundle: true,
   format: 'iife',
-  target: 'es2019',
+  // Constructable stylesheets, which the SDK needs, came after ES2020 in every engine.
+  target: 'es2020',
   platform: 'browser',
   minify: true,
   sourcemap: false,
@@ -103,7 +105,17 @@ export async function buildAll(outdir) {
     outfile: join(outdir, 'signpost.js'),
     define: { SIGNPOST_BUILD: JSON.stringify(version) },
   });
+  // The ES-module build for apps that bundle their own code (src/module.js): the same core,
+  // configured by `init()`, loading the same chunks of the same build.
+  await build({
+    ...options,
+    format: 'esm',
+    entryPoints: [join(here, 'src', 'module.js')],
+    outfile: join(outdir, 'signpost.mjs'),
+    define: { SIGNPOST_BUILD: JSON.stringify(version) },
+  });
   copyFileSync(join(here, 'types', 'signpost.d.ts'), join(outdir, 'signpost.d.ts'));
+  copyFileSync(join(here, 'types', 'signpost.module.d.ts'), join(outdir, 'signpost.d.mts'));
   /** @type {Record<string, ReturnType<typeof sizes>>} */
   const files = {};
   for (const name of ['signpost', ...chunks]) files[name] = sizes(readFileSync(join(outdir, name + '.js')));

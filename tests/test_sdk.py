@@ -63,7 +63,9 @@ def test_sdk_sources_type_check(node_modules: Path) -> None:
 
 
 def built_files(folder: Path) -> dict[str, bytes]:
-    files = sorted([*folder.glob("*.js"), *folder.glob("*.d.ts")])
+    files = sorted(
+        path for pattern in ("*.js", "*.mjs", "*.d.ts", "*.d.mts") for path in folder.glob(pattern)
+    )
     return {path.name: path.read_bytes() for path in files}
 
 
@@ -120,5 +122,5 @@ def test_the_committed_core_loads_chunks_of_its_own_build(fresh_build: dict[str,
     ],
 )
 def test_every_build_file_runs_under_a_strict_csp(pattern: str) -> None:
-    for path in sorted(DIST_PATH.glob("*.js")):
+    for path in sorted([*DIST_PATH.glob("*.js"), *DIST_PATH.glob("*.mjs")]):
         assert not re.search(pattern, path.read_text()), f"{path.name} contains {pattern!r}"

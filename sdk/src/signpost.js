@@ -32,8 +32,8 @@ export function createSignpost(config) {
   const pinned = Object.keys(config);
   const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
-   * Event delivery lives in the `events` chunk, loaded at boot beside the session request:
-   * nothing of it is needed to put a guide on screen. Until it has started, events are
+   * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
+   * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it has started, events are
    * written ahead here, to a key of their own that its queue adopts.
    * @type {{add(item: import('./queue.js').QueueItem): void} | null}
    */
@@ -151,7 +151,8 @@ export function createSignpost(config) {
     if (guide) {
       emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
     }
-    if (type === 'guide_shown') deliver(bootHref);
+    // After the frame that paints it: nothing but the session goes out before the first step shows.
+    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(() => deliver(bootHref), 0));
   }
 
   /**
