@@ -291,7 +291,8 @@ export function createSignpost(config) {
       /** @type {import('./state.js').Session | number} */
       let result = 0;
       try {
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal, readJson(storage, INLINE_KEY) ? undefined : BUILD);
+        // Only the first answer brings chunks: later ones (after identify) load what they need.
+        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD);
       } catch (_) {
         // A network error: retried like a 5xx.
       }
