@@ -22,7 +22,7 @@ export const GZIP_BUDGET_BYTES = 12 * 1024;
 /** A looser ceiling for the paths still over the budget (docs/sdk.md, "Size"). */
 export const GZIP_CEILING_BYTES = 14 * 1024;
 /** The paths held to the ceiling only, until they fit the budget. */
-export const OVER_BUDGET = ['resource_center', 'hotspot', 'survey on an element', 'tooltip found by its clues'];
+export const OVER_BUDGET = ['hotspot', 'survey on an element', 'tooltip found by its clues'];
 /**
  * The files on the way to a first guide on screen, by what that guide is: the core, then the
  * chunks the session answer carries for it (server/sdk_chunks.py): `ui`, `anchor` when a step
