@@ -33,8 +33,8 @@ export function createSignpost(config) {
   const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
    * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
-   * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it has started, events are
-   * written ahead here, to a key of their own that its queue adopts.
+   * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it
+   * has started, events are written ahead here, to a key of their own that its queue adopts.
    * @type {{add(item: import('./queue.js').QueueItem): void} | null}
    */
   let delivery = null;
