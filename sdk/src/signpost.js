@@ -298,9 +298,10 @@ export function createSignpost(config) {
       }
       if (request !== sessionRequest || scope.disposed) return;
       if (typeof result !== 'number') return applySession(result);
+      // A failed session (the server down, say): no guide is coming soon, events may go.
+      deliver(bootHref);
       if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
         fail(new Error('session failed: ' + result), 'session');
-        deliver(bootHref);
         break;
       }
       await new Promise((resolve) => scope.timeout(() => resolve(undefined), config.retry_base_ms * 2 ** attempt));
