@@ -11,8 +11,9 @@ each animation frame until the step's card is in the page with a size; the figur
 libraries' runs are interleaved so that noise from the shared machine falls on all of them.
 
 Signpost does more work on the way: its snippet is async, it asks its server for the
-guides (`POST /sdk/v1/session`, a real `signpost serve` on loopback, SQLite), then loads the
-chunks of the tooltip path; the peers' step is written into the page's own script."""
+guides (`POST /sdk/v1/session`, a real `signpost serve` on loopback, SQLite), whose answer
+carries the chunks of the tooltip path; the peers' step is written into the page's own
+script."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Response, sync_playwright
 
 from bench.common import ROOT, fresh_database, running_server
 from e2e.conftest import CHROMIUM_ARGS, chromium_path
@@ -149,11 +150,15 @@ def one_run(browser: Browser, url: str) -> tuple[float, list[str]]:
         messages: list[str] = []
         page.on("console", lambda m: messages.append(m.text))
         page.on("pageerror", lambda e: messages.append(str(e)))
+        sessions: list[Response] = []
+        scripts: list[Response] = []
         page.on(
             "response",
             lambda r: (
-                fetched.append(r.url)
+                scripts.append(r)
                 if r.request.resource_type in ("script", "stylesheet")
+                else sessions.append(r)
+                if r.url.endswith("/sdk/v1/session")
                 else None
             ),
         )
@@ -162,7 +167,14 @@ def one_run(browser: Browser, url: str) -> tuple[float, list[str]]:
             page.wait_for_function("window.firstStep !== undefined", timeout=15000)
         except Exception as error:
             raise RuntimeError(f"no step on screen at {url}: {messages}") from error
-        return float(page.evaluate("window.firstStep")), fetched
+        first_step = float(page.evaluate("window.firstStep"))
+        # Only what was asked for before the step was on screen (Signpost loads its event
+        # delivery after it), and the chunks a session answer carried, as `<name>.js`.
+        shown_at = float(page.evaluate("performance.timeOrigin")) + first_step
+        fetched += [r.url for r in scripts if r.request.timing["startTime"] < shown_at]
+        for answer in sessions:
+            fetched += [f"/{name}.js" for name in answer.json().get("chunks", {})]
+        return first_step, fetched
     finally:
         context.close()
 

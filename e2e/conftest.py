@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from guides import App
+from sdk import DIST_PATH
 from server.db import Database
 from tests.databases import POSTGRES_URL, create_postgres_database, drop_postgres_database
 from tests.factories import make_app
@@ -136,13 +137,17 @@ STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; char
 class _HostPageHandler(SimpleHTTPRequestHandler):
     """Serves e2e/pages/*.html with {{SERVER}}, {{APP_KEY}} (from ?key=) and {{NONCE}} filled
     in, and e2e/static/* (the host app's own script and CSS). Pages named `strict*` carry a
-    nonce-only Content-Security-Policy with no 'unsafe-inline' or 'unsafe-eval'."""
+    nonce-only Content-Security-Policy with no 'unsafe-inline' or 'unsafe-eval'; pages named
+    `selfcsp*` one that allows script files from the page and the server only, no nonce."""
 
     server_url = ""
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         name = parts.path.strip("/").split("/")[0] or "index"
+        if parts.path == "/vendor/signpost.mjs":  # the ES-module build, as an app bundles it
+            self._send((DIST_PATH / "signpost.mjs").read_bytes(), STATIC_TYPES[".js"], {})
+            return
         asset = STATIC / name
         if "." in name and asset.is_file() and asset.suffix in STATIC_TYPES:
             self._send(asset.read_bytes(), STATIC_TYPES[asset.suffix], {})
@@ -165,6 +170,11 @@ class _HostPageHandler(SimpleHTTPRequestHandler):
                 f"default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; "
                 f"style-src 'self'; connect-src 'self' {self.server_url}; "
                 "object-src 'none'; base-uri 'none'"
+            )
+        if name.startswith("selfcsp"):
+            headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src 'self' {self.server_url}; style-src 'self'; "
+                f"connect-src 'self' {self.server_url}; object-src 'none'; base-uri 'none'"
             )
         self._send(html.encode(), "text/html; charset=utf-8", headers)
 

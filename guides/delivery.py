@@ -34,6 +34,7 @@ from guides.identity import (
     record_identity_failure,
     refuse_if_enforced,
 )
+from guides.labels import labels_for
 from guides.models import App, EndUser
 from guides.resource_center import for_sdk
 from guides.sanitize import contains_nul
@@ -69,6 +70,9 @@ class SessionRequest(BaseModel):
     locale: str | None = Field(None, max_length=35)
     # Checked against 4 KB by guides.identity before decoding; this only bounds the field.
     user_token: str | None = Field(None, max_length=16_384)
+    # The SDK build asking, when it can run chunks handed to it in the answer (a nonce or no
+    # CSP); the answer then carries the code its first guide needs (server/sdk_chunks.py).
+    build: str | None = Field(None, max_length=40, pattern=r"^[0-9a-z]+$")
 
     @field_validator("traits")
     @classmethod
@@ -348,6 +352,7 @@ def _answer(
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
         "struggle": StruggleSettings.of(app.struggle).for_sdk(),
+        "labels": labels_for(request.locale),
         "guides": [guide.localized(request.locale) for guide in chosen],
         "states": {
             str(state.guide_id): {

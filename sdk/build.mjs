@@ -1,7 +1,8 @@
 // The one definition of the SDK build, used by scripts/build-sdk, bench/sdk_size.mjs and
 // tests/test_sdk.py, so their options cannot drift apart. Usage: node sdk/build.mjs [outdir]
 //
-// Builds the core (`signpost.js`, what the snippet loads) and one chunk per file in
+// Builds the core (`signpost.js`, what the snippet loads), its ES-module twin (`signpost.mjs`,
+// src/module.js, for apps that bundle their own code) and one chunk per file in
 // src/chunks/ (`ui.js` with the player, tooltip and walkthrough; one per other guide kind),
 // each a minified IIFE. The core loads chunks with a script element when a guide needs
 // them, pinned by a hash of all chunks (`SIGNPOST_BUILD`). Prints raw, gzip (-9) and
@@ -18,31 +19,31 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The issue's budget for the code on the path to a first guide on screen (gzip -9). */
 export const GZIP_BUDGET_BYTES = 12 * 1024;
-/** A looser ceiling for the paths that are over the budget today (docs/sdk.md, "Size"). */
+/** A looser ceiling for the paths still over the budget (docs/sdk.md, "Size"). */
 export const GZIP_CEILING_BYTES = 14 * 1024;
-
+/** The paths held to the ceiling only, until they fit the budget. */
+export const OVER_BUDGET = ['resource_center', 'hotspot', 'survey on an element', 'tooltip found by its clues'];
 /**
- * The files on the way to a first guide on screen, by what that guide is: the core, `ui`,
- * `anchor` when a step points at an element, the kind's own chunk, and `find` when the
- * target's selector alone does not settle it. `events` loads beside the session request
- * and is on no path. The first group must fit GZIP_BUDGET_BYTES, the second the ceiling.
+ * The files on the way to a first guide on screen, by what that guide is: the core, then the
+ * chunks the session answer carries for it (server/sdk_chunks.py): `ui`, `anchor` when a step
+ * points at an element, the kind's own chunk, and `find` when a target has no selector.
+ * `events` loads once the first guide is on screen and is on no path. Every path must fit
+ * GZIP_BUDGET_BYTES but those in OVER_BUDGET, which must fit GZIP_CEILING_BYTES. A path's chunks are measured as they travel, one JSON object in the
+ * session answer; `separate` is the sum of the files alone, what a page whose CSP refuses
+ * inline chunks loads instead (one request each).
  */
 export const FIRST_GUIDE_PATHS = {
-  budget: {
-    tooltip: ['signpost', 'ui', 'anchor'],
-    walkthrough: ['signpost', 'ui', 'anchor'],
-    modal: ['signpost', 'ui', 'modal'],
-    banner: ['signpost', 'ui', 'banner'],
-    slideout: ['signpost', 'ui', 'slideout'],
-    checklist: ['signpost', 'ui', 'checklist'],
-    survey: ['signpost', 'ui', 'survey'],
-  },
-  ceiling: {
-    resource_center: ['signpost', 'ui', 'resource_center'],
-    hotspot: ['signpost', 'ui', 'anchor', 'hotspot'],
-    'survey on an element': ['signpost', 'ui', 'anchor', 'survey'],
-    'tooltip found by its clues': ['signpost', 'ui', 'anchor', 'find'],
-  },
+  tooltip: ['ui', 'anchor'],
+  walkthrough: ['ui', 'anchor'],
+  modal: ['ui', 'modal'],
+  banner: ['ui', 'banner'],
+  slideout: ['ui', 'slideout'],
+  checklist: ['ui', 'checklist'],
+  survey: ['ui', 'survey'],
+  resource_center: ['ui', 'resource_center'],
+  hotspot: ['ui', 'anchor', 'hotspot'],
+  'survey on an element': ['ui', 'anchor', 'survey'],
+  'tooltip found by its clues': ['ui', 'anchor', 'find'],
 };
 
 /** `import css from './x.css'`: the stylesheet minified, as a string (for replaceSync). */
@@ -60,7 +61,8 @@ export const options = {
   plugins: [cssAsText],
   bundle: true,
   format: 'iife',
-  target: 'es2019',
+  // Constructable stylesheets, which the SDK needs, came after ES2020 in every engine.
+  target: 'es2020',
   platform: 'browser',
   minify: true,
   sourcemap: false,
@@ -103,18 +105,36 @@ export async function buildAll(outdir) {
     outfile: join(outdir, 'signpost.js'),
     define: { SIGNPOST_BUILD: JSON.stringify(version) },
   });
+  // The ES-module build for apps that bundle their own code (src/module.js): the same core,
+  // configured by `init()`, loading the same chunks of the same build.
+  await build({
+    ...options,
+    format: 'esm',
+    entryPoints: [join(here, 'src', 'module.js')],
+    outfile: join(outdir, 'signpost.mjs'),
+    define: { SIGNPOST_BUILD: JSON.stringify(version) },
+  });
   copyFileSync(join(here, 'types', 'signpost.d.ts'), join(outdir, 'signpost.d.ts'));
+  copyFileSync(join(here, 'types', 'signpost.module.d.ts'), join(outdir, 'signpost.d.mts'));
   /** @type {Record<string, ReturnType<typeof sizes>>} */
   const files = {};
   for (const name of ['signpost', ...chunks]) files[name] = sizes(readFileSync(join(outdir, name + '.js')));
-  /** @type {Record<string, {files: string[], limit: number, raw: number, gzip: number, brotli: number}>} */
+  /** @type {Record<string, {files: string[], limit: number, raw: number, gzip: number, brotli: number, separate: number}>} */
   const paths = {};
-  for (const [group, limit] of [['budget', GZIP_BUDGET_BYTES], ['ceiling', GZIP_CEILING_BYTES]]) {
-    for (const [name, parts] of Object.entries(FIRST_GUIDE_PATHS[group])) {
-      const total = { files: parts.map((part) => part + '.js'), limit, raw: 0, gzip: 0, brotli: 0 };
-      for (const part of parts) for (const key of ['raw', 'gzip', 'brotli']) total[key] += files[part][key];
-      paths[name] = total;
-    }
+  for (const [name, parts] of Object.entries(FIRST_GUIDE_PATHS)) {
+    /** @type {Record<string, string>} */
+    const carried = {};
+    for (const part of parts) carried[part] = readFileSync(join(outdir, part + '.js'), 'utf8');
+    const answer = sizes(Buffer.from(JSON.stringify(carried)));
+    const core = files.signpost;
+    paths[name] = {
+      files: ['signpost', ...parts].map((part) => part + '.js'),
+      limit: OVER_BUDGET.includes(name) ? GZIP_CEILING_BYTES : GZIP_BUDGET_BYTES,
+      raw: core.raw + answer.raw,
+      gzip: core.gzip + answer.gzip,
+      brotli: core.brotli + answer.brotli,
+      separate: parts.reduce((sum, part) => sum + files[part].gzip, core.gzip),
+    };
   }
   return { version, files, paths };
 }
@@ -129,8 +149,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const row = (label, size) => `  ${label.padEnd(28)} ${String(size.raw).padStart(6)} B raw ${String(size.gzip).padStart(6)} B gzip -9 ${String(size.brotli).padStart(6)} B brotli`;
     console.log(outdir);
     for (const [name, size] of Object.entries(result.files)) console.log(row(name + '.js', size));
-    console.log(`first guide on screen (budget ${GZIP_BUDGET_BYTES} B gzip; ceiling ${GZIP_CEILING_BYTES} B):`);
-    for (const [name, size] of Object.entries(result.paths)) console.log(row(name, size) + '  ' + size.files.join(' + '));
+    console.log(`first guide on screen, core + the chunks in the session answer (budget ${GZIP_BUDGET_BYTES} B gzip):`);
+    for (const [name, size] of Object.entries(result.paths)) console.log(row(name, size) + `  ${size.gzip <= GZIP_BUDGET_BYTES ? 'within' : 'OVER'}  ${size.files.join(' + ')} (files alone: ${size.separate} B)`);
   }
   if (over.length) {
     console.error('over budget: ' + over.map(([name]) => name).join(', '));

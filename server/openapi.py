@@ -17,6 +17,7 @@ from analytics.ingest import (
 )
 from guides.anticipation import StruggleSignal
 from guides.delivery import SessionRequest
+from guides.labels import ENGLISH
 
 REF = "#/components/schemas/{model}"
 
@@ -48,7 +49,7 @@ ERROR = {
 
 SESSION_ANSWER = {
     "type": "object",
-    "required": ["user", "stamp", "theme", "struggle", "guides", "states"],
+    "required": ["user", "stamp", "theme", "struggle", "labels", "guides", "states"],
     "properties": {
         "user": {
             "type": "object",
@@ -66,6 +67,18 @@ SESSION_ANSWER = {
                 "signals": {"type": "array", "items": {"enum": [s.value for s in StruggleSignal]}},
                 "stall_ms": {"type": "integer", "minimum": 0},
             },
+        },
+        "labels": {
+            "type": "object",
+            "description": "The SDK's own words in the session's language (guides/labels.py).",
+            "required": list(ENGLISH),
+            "additionalProperties": {"type": "string"},
+        },
+        "chunks": {
+            "type": "object",
+            "description": "Only for a `build` equal to the server's: the code of the SDK "
+            "chunks the guides of this page need, by chunk name (server/sdk_chunks.py).",
+            "additionalProperties": {"type": "string"},
         },
         "guides": {"type": "array", "items": {"type": "object"}},
         "states": {

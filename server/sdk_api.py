@@ -24,6 +24,7 @@ from guides.identity import (
 from sdk import BUNDLE_PATH
 from server.http import FastJSONResponse, parse, read_json
 from server.openapi import openapi_document
+from server.sdk_chunks import build_version, chunks_for
 from server.state import AppState
 
 OPENAPI = openapi_document()
@@ -88,6 +89,10 @@ async def session(request: Request) -> Response:
             origin=origin,
             server_key=state.server_key,
         )
+    bundle = state.bundle
+    if payload.build is not None and payload.build == bundle.version:
+        names = chunks_for(body["guides"], payload.url)
+        body = {**body, "chunks": {name: bundle.chunks[name].text for name in names}}
     return FastJSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
 
 
@@ -158,6 +163,10 @@ class BuiltFile:
     body: bytes
 
     @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    @property
     def etag(self) -> str:
         return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
 
@@ -175,13 +184,15 @@ class Bundle:
             for path in (sorted(folder.glob("*.js")) if folder.is_dir() else [])
             if path != BUNDLE_PATH
         }
+        self.version = build_version({name: f.body for name, f in self.chunks.items()})
 
 
-def _serve_js(request: Request, built: BuiltFile) -> Response:
+def _serve_js(request: Request, built: BuiltFile, pinned: bool = False) -> Response:
     headers = {
         "ETag": built.etag,
-        # Short: a new release reaches customers' users within minutes, revalidation is cheap.
-        "Cache-Control": "public, max-age=300",
+        # A chunk asked for with this build's `?v=` never changes: no revalidation request
+        # on later pages. Otherwise short: a new release reaches users within minutes.
+        "Cache-Control": "public, max-age=31536000, immutable" if pinned else "public, max-age=300",
         "Access-Control-Allow-Origin": "*",
     }
     if request.headers.get("if-none-match") == built.etag:
@@ -209,7 +220,8 @@ async def chunk(request: Request) -> Response:
             {"error": "no such SDK file", "code": "sdk_file_not_found", "status": 404},
             status_code=404,
         )
-    return _serve_js(request, built)
+    pinned = request.query_params.get("v") == state.bundle.version
+    return _serve_js(request, built, pinned)
 
 
 async def openapi(request: Request) -> Response:

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from server import sdk_api
 from server.app import create_app
+from server.sdk_chunks import build_version
 from server.settings import Settings
 
 BUNDLE = b"/* signpost */(function(){window.Signpost=window.Signpost||{};})();\n" * 40
@@ -159,3 +160,14 @@ class TestChunks:
 
         assert response.status_code == 404
         assert response.json() == {"error": "Not Found", "code": "not_found", "status": 404}
+
+    def test_a_chunk_of_this_build_is_cached_for_good_any_other_revalidated(
+        self, built: TestClient
+    ) -> None:
+        version = build_version({"survey": b"survey();"})
+
+        pinned = built.get(f"/sdk/v1/survey.js?v={version}")
+        other = built.get("/sdk/v1/survey.js?v=0123456789ab")
+
+        assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert other.headers["cache-control"] == "public, max-age=300"

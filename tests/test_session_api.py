@@ -20,8 +20,12 @@ from guides import (
     save_guide,
     unpublish_guide,
 )
+from guides.labels import ENGLISH
+from guides.targeting import PageRules
 from guides.themes import DEFAULT_THEME
+from sdk import DIST_PATH
 from server.db import Database
+from server.sdk_api import Bundle
 from tests.factories import (
     ORIGIN,
     event,
@@ -392,6 +396,7 @@ class TestSession:
         assert response.status_code == 200
         assert response.json() == {
             "user": {"id": "anon-1", "anonymous": True},
+            "labels": ENGLISH,
             "stamp": "1",
             "theme": {
                 "accent": "#4338ca",
@@ -416,6 +421,7 @@ class TestSession:
             "stamp": "0",
             "theme": DEFAULT_THEME,
             "struggle": DEFAULT_STRUGGLE,
+            "labels": ENGLISH,
             "guides": [],
             "states": {},
         }
@@ -631,3 +637,76 @@ class TestSession:
 
         assert slugs(post(client, session_body(app))) == ["ours"]
         assert slugs(post(client, session_body(other))) == ["theirs"]
+
+
+class TestChunksInTheAnswer:
+    """The answer carries the code the page's first guide needs (server/sdk_chunks.py), so
+    the first step needs no second request; only for the SDK build the server ships."""
+
+    def test_an_sdk_of_this_build_gets_the_chunks_of_the_guides_on_its_page(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            make_published_guide(session, app, "tour", steps=2)
+            modal = guide_document(slug="news", kind="modal", steps=[{"title": "News"}])
+            modal.pages = PageRules.model_validate(
+                {"include": [{"match": "exact", "value": "/news"}]}
+            )
+            saved = save_guide(session=session, app_id=app.id, document=modal)
+            publish_guide(session=session, guide_id=saved.guide.id, author="tests")
+        bundle = Bundle()
+
+        home = post(client, session_body(app, build=bundle.version)).json()
+        news = post(client, session_body(app, build=bundle.version, url=f"{ORIGIN}/news")).json()
+
+        assert sorted(home["chunks"]) == ["anchor", "ui"]
+        assert home["chunks"]["ui"] == (DIST_PATH / "ui.js").read_text()
+        assert sorted(news["chunks"]) == ["anchor", "modal", "ui"]
+
+    def test_another_build_or_none_gets_no_code(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            make_published_guide(session, app, "tour")
+
+        other = post(client, session_body(app, build="0123456789ab")).json()
+        none = post(client, session_body(app)).json()
+
+        assert "chunks" not in other and "chunks" not in none
+        assert [g["slug"] for g in other["guides"]] == ["tour"]
+
+    def test_a_page_without_guides_gets_no_code(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        answer = post(client, session_body(app, build=Bundle().version)).json()
+
+        assert answer["chunks"] == {}
+
+    @pytest.mark.parametrize("build", ["../ui", "A" * 41, "abc def"])
+    def test_a_malformed_build_is_refused(self, client: TestClient, app: App, build: str) -> None:
+        response = post(client, session_body(app, build=build))
+
+        assert response.status_code == 422
+
+
+class TestLabels:
+    """The SDK's own words come in the user's language, English where not translated."""
+
+    @pytest.mark.parametrize(
+        ("locale", "next_label", "progress"),
+        [
+            ("fr-CA", "Suivant", "{index} sur {count}"),
+            ("ar", "التالي", "{index} من {count}"),
+            ("he_IL", "הבא", "{index} מתוך {count}"),
+            ("tlh", "Next", "{index} of {count}"),
+            (None, "Next", "{index} of {count}"),
+        ],
+    )
+    def test_the_labels_follow_the_locale_with_english_as_fallback(
+        self, client: TestClient, app: App, locale: str | None, next_label: str, progress: str
+    ) -> None:
+        labels = post(client, session_body(app, locale=locale)).json()["labels"]
+
+        assert labels["next"] == next_label
+        assert labels["progress"] == progress
+        assert set(labels) == set(ENGLISH)

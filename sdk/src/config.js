@@ -30,10 +30,19 @@
  * @property {string} label_required Shown when a required survey question is submitted unanswered.
  * @property {string} label_done_count A checklist's progress; `{done}` and `{count}` are replaced.
  * @property {string} label_open_tip A hotspot's beacon, when the step names none.
+ * @property {string} label_search The resource center's search field.
+ * @property {string} label_guides The resource center's heading of guides.
+ * @property {string} label_articles The resource center's heading of articles.
+ * @property {string} label_none The resource center's empty search.
+ * @property {string} label_more The resource center's link to a full article.
  * @property {string} nonce The CSP nonce for the chunks the SDK loads; defaults to its own tag's.
  */
 
-/** @type {Readonly<Config>} */
+/**
+ * The labels (`label_*`) are not here: every session answer brings them in the user's
+ * language (guides/labels.py); a `data-label-*` attribute pins one on this page.
+ * @type {Readonly<Omit<Config, `label_${string}`>>}
+ */
 export const defaults = Object.freeze({
   app_key: '',
   api_host: '',
@@ -48,16 +57,6 @@ export const defaults = Object.freeze({
   retry_base_ms: 1000,
   retry_max_ms: 60000,
   session_attempts: 3,
-  label_next: 'Next',
-  label_back: 'Back',
-  label_done: 'Done',
-  label_got_it: 'Got it',
-  label_close: 'Close',
-  label_progress: '{index} of {count}',
-  label_submit: 'Submit',
-  label_required: 'Please choose an answer.',
-  label_done_count: '{done} of {count} done',
-  label_open_tip: 'Open tip',
   nonce: '',
 });
 
@@ -81,6 +80,7 @@ export function readConfig(script) {
       if (raw !== '' && Number.isFinite(value)) config[key] = value;
     } else config[key] = raw;
   }
+  for (const key in data) if (/^label[A-Z]/.test(key)) config[key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = data[key];
   if (!config.api_host && script && script.src) config.api_host = new URL(script.src).origin;
   if (!config.nonce && script) config.nonce = script.nonce || '';
   return /** @type {Config} */ (config);

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Event delivery, the `events` chunk: the bounded persistent queue (queue.js) and its
- * transport (transport.js). The core loads it at boot beside the session request, since
- * nothing of it is needed to put a guide on screen. Events recorded before it arrives were
+ * transport (transport.js). The core loads it once the first guide is on screen (or none is
+ * coming), since nothing of it is needed to put a guide on screen and the first step must
+ * need no request but the session's. Events recorded before it arrives were
  * written ahead by the core to a key of their own under the queue prefix (`early`), which the
  * queue adopts at start like any other page's queue: write-ahead holds from the first event.
  */

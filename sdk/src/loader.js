@@ -5,18 +5,23 @@
  * it: it carries the nonce of the SDK's own tag, and under `'strict-dynamic'` a script added
  * by a trusted script is trusted anyway. A chunk announces itself with a `signpost:chunk`
  * event on `document` (no other global), and `?v=` pins it to this build.
+ *
+ * A session answer may carry the code of the chunks its first guide needs
+ * (server/sdk_chunks.py), so the first step needs no request beyond the session's: `inline`
+ * runs it in an inline script with the same nonce. A page whose CSP blocks that (no nonce,
+ * `script-src 'self'`) leaves the chunk undefined; the SDK remembers it and stops asking.
  */
 
 /** @typedef {import('./scope.js').Scope} Scope */
 
 /** Replaced at build time by a hash of every chunk, so a cached core never meets a newer chunk. */
-const BUILD = typeof SIGNPOST_BUILD === 'string' ? SIGNPOST_BUILD : 'dev';
+export const BUILD = typeof SIGNPOST_BUILD === 'string' ? SIGNPOST_BUILD : 'dev';
 
 /**
  * @param {string} base where the chunks are, e.g. `https://signpost.example.com/sdk/v1/`
  * @param {string} nonce the nonce of the SDK's script tag, or ''
  * @param {Scope} scope
- * @returns {(name: string) => Promise<any>}
+ * @returns {Loader}
  */
 export function createLoader(base, nonce, scope) {
   /** @type {Record<string, Promise<any>>} */
@@ -27,7 +32,9 @@ export function createLoader(base, nonce, scope) {
     const detail = event.detail || {};
     if (waiting[detail.name]) waiting[detail.name](detail.exports);
   });
-  return (name) =>
+  const parent = () => document.head || document.documentElement;
+  /** @type {Loader} */
+  const load = (name) =>
     loading[name] ||
     (loading[name] = new Promise((resolve, reject) => {
       waiting[name] = resolve;
@@ -39,7 +46,27 @@ export function createLoader(base, nonce, scope) {
         delete loading[name];
         reject(new Error('could not load ' + script.src));
       });
-      (document.head || document.documentElement).appendChild(script);
+      parent().appendChild(script);
       scope.defer(() => script.remove());
     }));
+  load.inline = (name, code) => {
+    if (name in loading) return true;
+    /** @type {any} */
+    let exports;
+    waiting[name] = (value) => void (exports = value);
+    const script = document.createElement('script');
+    if (nonce) script.nonce = nonce;
+    script.text = code;
+    // An inline script runs as it is inserted, unless the page's CSP refuses it.
+    parent().appendChild(script).remove();
+    delete waiting[name];
+    if (exports) loading[name] = Promise.resolve(exports);
+    return !!exports;
+  };
+  return load;
 }
+
+/**
+ * @typedef {((name: string) => Promise<any>) & {inline?: (name: string, code: string) => boolean}} Loader
+ * Loads a chunk by name; `inline` runs a chunk's code from a session answer (false: refused).
+ */

@@ -120,10 +120,11 @@ export function autoUpdate(elements, update, scope) {
   for (const view of views) scope.listen(view, 'scroll', soon, { capture: true, passive: true });
   scope.listen(window, 'resize', soon, { passive: true });
   // Size changes of either element and moves without a resize (content inserted above the
-  // target, say), four times a second: one rectangle read each, cheaper than observers.
+  // target, or above the iframe it is in), four times a second: one rectangle read each
+  // (per frame level), cheaper than observers.
   let last = '';
   scope.interval(() => {
-    const now = elements.map((element) => JSON.stringify(element.getBoundingClientRect()) + element.isConnected).join();
+    const now = elements.map((element) => JSON.stringify(viewportRect(element)) + element.isConnected).join();
     if (now !== last) soon();
     last = now;
   }, 250);

@@ -76,9 +76,10 @@ export const MALFORMED = 1;
  * @param {string} app_key
  * @param {State} state
  * @param {AbortSignal} signal
+ * @param {string} [build] this build, when the answer may carry chunks' code (loader.js)
  * @returns {Promise<Session | number>}
  */
-export async function requestSession(api_host, app_key, state, signal) {
+export async function requestSession(api_host, app_key, state, signal, build) {
   const body = JSON.stringify({
     app_key,
     user_id: state.user_id,
@@ -87,6 +88,7 @@ export async function requestSession(api_host, app_key, state, signal) {
     traits: state.traits,
     url: location.href,
     locale: state.locale,
+    build,
   });
   const response = await post(api_host + '/sdk/v1/session', body, false, signal);
   if (!response.ok) return response.status;

@@ -8,13 +8,13 @@
 
 import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
-import { createLoader } from './loader.js';
+import { BUILD, createLoader } from './loader.js';
 import { chunkFor } from './render/index.js';
 import { chooseGuide, pageMatches } from './rules.js';
 import { Scope } from './scope.js';
 import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
-import { browserStorage, writeJson } from './storage.js';
+import { browserStorage, readJson, writeJson } from './storage.js';
 import { isRetryable } from './http.js';
 import { uuid7 } from './uuid.js';
 
@@ -28,11 +28,13 @@ export function createSignpost(config) {
   const storage = browserStorage();
   const state = createState(storage, config.app_key, anonymousId(storage));
   const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
+  /** Labels the page pinned with `data-label-*`; the session's, in the user's language, fill the rest. */
+  const pinned = Object.keys(config);
   const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
-   * Event delivery lives in the `events` chunk, loaded at boot beside the session request:
-   * nothing of it is needed to put a guide on screen. Until it has started, events are
-   * written ahead here, to a key of their own that its queue adopts.
+   * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
+   * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it
+   * has started, events are written ahead here, to a key of their own that its queue adopts.
    * @type {{add(item: import('./queue.js').QueueItem): void} | null}
    */
   let delivery = null;
@@ -45,6 +47,8 @@ export function createSignpost(config) {
    * @param {string} href the page's address at boot
    */
   function deliver(href) {
+    if (delivering) return;
+    delivering = true;
     load('events')
       .then((chunk) => {
         if (delivery) return;
@@ -64,6 +68,10 @@ export function createSignpost(config) {
       })
       .catch((error) => fail(error, 'events'));
   }
+  let delivering = false;
+  let bootHref = '';
+  /** Inline chunks refused by this origin's CSP once: ask for none again (loader.js). */
+  const INLINE_KEY = 'signpost:inline_refused';
   /** @type {Array<[string, Function, () => void]>} handlers given to `on`, for `off` */
   const handlers = [];
   let started = false;
@@ -143,6 +151,8 @@ export function createSignpost(config) {
     if (guide) {
       emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
     }
+    // After the frame that paints it: nothing but the session goes out before the first step shows.
+    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(() => deliver(bootHref), 0));
   }
 
   /**
@@ -281,12 +291,15 @@ export function createSignpost(config) {
       /** @type {import('./state.js').Session | number} */
       let result = 0;
       try {
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal);
+        // Only the first answer brings chunks: later ones (after identify) load what they need.
+        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD);
       } catch (_) {
         // A network error: retried like a 5xx.
       }
       if (request !== sessionRequest || scope.disposed) return;
       if (typeof result !== 'number') return applySession(result);
+      // A failed session (the server down, say): no guide is coming soon, events may go.
+      deliver(bootHref);
       if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
         fail(new Error('session failed: ' + result), 'session');
         break;
@@ -298,6 +311,13 @@ export function createSignpost(config) {
 
   /** @param {import('./state.js').Session} session */
   function applySession(session) {
+    const chunks = session.chunks || {};
+    for (const name in chunks) {
+      if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
+    }
+    delete session.chunks;
+    const labels = session.labels || {};
+    for (const key in labels) if (!pinned.includes('label_' + key)) /** @type {any} */ (config)['label_' + key] = labels[key];
     state.session = session;
     if (stage) stage.theme(session.theme);
     const player = state.player;
@@ -306,6 +326,9 @@ export function createSignpost(config) {
       state.player = null;
     }
     evaluate();
+    // Event delivery waits for the first guide on screen (record()), so the first step
+    // needs no request but the session's; without one coming, it starts now.
+    if (!state.player) deliver(bootHref);
     if (!isReady) emit('ready', { user_id: state.user_id, anonymous_id: state.anonymous_id, guides: session.guides.length });
     markReady();
   }
@@ -327,8 +350,10 @@ export function createSignpost(config) {
       started = true;
       if (!config.app_key) throw new Error('no data-app-key');
       if (!config.api_host) throw new Error('no data-api-host');
+      bootHref = location.href;
       refreshSession();
-      deliver(location.href);
+      // However the first guide fares (a target that never comes), events go out soon.
+      scope.timeout(() => deliver(bootHref), 3000);
     }),
 
     identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits, /** @type {unknown} */ user_token) => {

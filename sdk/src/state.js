@@ -21,6 +21,8 @@ import { readJson, writeJson } from './storage.js';
  * @property {Theme} [theme]
  * @property {{enabled: boolean, signals: string[], stall_ms: number}} [struggle] the app's struggle detection
  * @property {Array<Record<string, string>>} [resource_center] what the resource center lists, in order, when the app chose it
+ * @property {Record<string, string>} [labels] the SDK's own words in the user's language (guides/labels.py)
+ * @property {Record<string, string>} [chunks] code of the chunks its first guide needs (loader.js)
  */
 
 /**

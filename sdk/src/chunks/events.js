@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The `events` chunk, loaded at boot beside the session request: the bounded persistent
+ * The `events` chunk, loaded once the first guide is on screen (or none is coming): the bounded persistent
  * queue, batching, retries and beacons (and the way into authoring mode), and watching
  * single-page-app route changes.
  */

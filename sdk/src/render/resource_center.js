@@ -27,9 +27,6 @@ const CSS = `.sp-launcher{position:fixed;bottom:16px;inset-inline-start:16px;pad
 /** Kinds a person would start from a list. */
 const LISTED = ['walkthrough', 'checklist', 'modal', 'slideout', 'survey', 'tooltip'];
 
-/** English labels; not yet configurable from the script tag (docs/sdk.md). */
-const LABELS = { search: 'Search help', guides: 'Guides', articles: 'Articles', none: 'Nothing found.', more: 'Read the full article' };
-
 /** @param {string} value */
 const norm = (value) => value.toLowerCase().replace(/\s+/g, ' ').trim();
 
@@ -58,8 +55,8 @@ export function resource_center(context) {
   const title = ui.make('h2', 'sp-title', guide.name);
   const search = /** @type {HTMLInputElement} */ (ui.make('input', ''));
   search.type = 'search';
-  search.setAttribute('aria-label', LABELS.search);
-  search.placeholder = LABELS.search;
+  search.setAttribute('aria-label', config.label_search);
+  search.placeholder = config.label_search;
   const results = ui.make('div', '');
   results.setAttribute('aria-live', 'polite');
   const article = ui.make('div', 'sp-body');
@@ -105,7 +102,7 @@ export function resource_center(context) {
     sections.push(['', entries]);
   } else {
     const guides = delivered.filter((other) => other.id !== guide.id && LISTED.includes(other.kind)).map(guideEntry);
-    sections.push([LABELS.guides, guides], [LABELS.articles, guide.steps.map(articleEntry)]);
+    sections.push([config.label_guides, guides], [config.label_articles, guide.steps.map(articleEntry)]);
   }
 
   /**
@@ -114,7 +111,7 @@ export function resource_center(context) {
    */
   function read(step, content) {
     article.replaceChildren(ui.make('h3', 'sp-title', step.title), ui.content(step.body_html));
-    const link = ctaLink({ link_label: LABELS.more, link_url: content.link_url });
+    const link = ctaLink({ link_label: config.label_more, link_url: content.link_url });
     if (link) article.appendChild(link);
     const back = ui.button(config.label_back, 'sp-btn', () => {
       article.hidden = true;
@@ -143,7 +140,7 @@ export function resource_center(context) {
       if (heading) results.appendChild(ui.make('h3', '', heading));
       results.appendChild(items);
     }
-    if (!found) results.appendChild(ui.make('p', '', LABELS.none));
+    if (!found) results.appendChild(ui.make('p', '', config.label_none));
     return found;
   }
 
