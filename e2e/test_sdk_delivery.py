@@ -173,6 +173,37 @@ def test_a1_server_down_while_200_pages_emit_events_and_navigate_away_loses_none
     assert left == 0
 
 
+@pytest.mark.timeout(180)
+def test_a_page_that_started_while_the_server_was_down_delivers_once_it_is_back_no_reload(
+    server: RunningServer, db: Database, context: BrowserContext, tmp_path: Path
+) -> None:
+    """A single-page app open for hours: its core came from the host, but the server (and so
+    the event-delivery chunk) was down when it started. Once the server is back, the page
+    loads the chunk and delivers what it held, with no reload."""
+    process = ServerProcess(server.database_url, tmp_path, {"ingest_rate_per_second": "0"})
+    pages = serve_pages(process.url, _SelfHostingHandler)
+    app_id, key = new_app(db, f"http://127.0.0.1:{pages.server_address[1]}")
+    page = context.new_page()
+    try:
+        page.goto(page_url(pages, "delivery-self-hosted", key))
+        track(page, [f"late-{i}" for i in range(EVENTS_PER_PAGE)])
+        time.sleep(5)  # past the 3 s after which delivery starts without a guide: it failed
+        held = queued_in_browser(page)
+        process.start()
+        delivered = wait_for(lambda: stored(db, app_id)[0] >= EVENTS_PER_PAGE, 60)
+        time.sleep(1)  # a duplicate would have time to land
+        rows, distinct, names = stored(db, app_id)
+    finally:
+        process.stop()
+        page.close()
+        pages.shutdown()
+        pages.server_close()
+    assert held == EVENTS_PER_PAGE
+    assert delivered, "the page never delivered after the server came back"
+    assert names == {f"late-{i}" for i in range(EVENTS_PER_PAGE)}
+    assert rows == distinct == EVENTS_PER_PAGE
+
+
 # --- A2 to A9 through the fault proxy ----------------------------------------------------------
 
 

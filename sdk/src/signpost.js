@@ -66,9 +66,16 @@ export function createSignpost(config) {
         });
         chunk.watchRoutes(scope, onRoute, href);
       })
-      .catch((error) => fail(error, 'events'));
+      .catch((error) => {
+        // The server is down (its chunk did not come): try again later, doubling the wait,
+        // so a page that started during an outage delivers once it ends, with no reload.
+        fail(error, 'events');
+        delivering = false;
+        scope.timeout(() => deliver(href), (wait = Math.min(wait * 2, config.retry_max_ms)));
+      });
   }
   let delivering = false;
+  let wait = config.retry_base_ms / 2;
   let bootHref = '';
   /** Inline chunks refused by this origin's CSP once: ask for none again (loader.js). */
   const INLINE_KEY = 'signpost:inline_refused';
