@@ -291,6 +291,26 @@ def test_a2_a_request_never_answered_then_a_reload_sends_the_same_ids_stored_onc
     assert rows == distinct == 5 and stored_names == set(names)
 
 
+def test_a2_a_request_never_answered_is_given_up_and_sent_again_with_no_reload(
+    context: BrowserContext, db: Database, proxy: tuple[FaultProxy, str, int]
+) -> None:
+    """A long-lived page whose request hangs: after `answer_timeout_ms` (1.5 s on this page,
+    30 s by default) it gives the request up and sends the same ids again."""
+    fault_proxy, url, app_id = proxy
+    fault_proxy.rule = first_n(1, SWALLOW)
+    page = open_page(context, url.replace("/delivery?", "/delivery-timeout?"))
+    names = [f"hang-{i}" for i in range(5)]
+    track(page, names)
+    assert wait_for(lambda: queued_in_browser(page) == 0, 30), "delivered with no reload"
+    time.sleep(0.5)
+    rows, distinct, stored_names = stored(db, app_id)
+    seen = fault_proxy.requests()
+    page.close()
+    assert [s.answer for s in seen][:2] == [SWALLOW, 200]
+    assert set(seen[1].event_ids) == set(seen[0].event_ids), "the same ids, sent again"
+    assert rows == distinct == 5 and stored_names == set(names)
+
+
 def test_a3_503_three_times_then_200_is_four_requests_with_growing_waits_then_nothing(
     context: BrowserContext, db: Database, proxy: tuple[FaultProxy, str, int]
 ) -> None:

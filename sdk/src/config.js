@@ -19,6 +19,7 @@
  * @property {number} queue_adopt_after_ms A queue of another page untouched this long is taken over (its tab was closed).
  * @property {number} retry_base_ms First retry delay; doubles on every failure, with jitter.
  * @property {number} retry_max_ms Longest retry delay, and the cap on an honoured `Retry-After`.
+ * @property {number} answer_timeout_ms How long an events request may wait for its answer before it is given up and retried.
  * @property {number} session_attempts How many times the session request is tried before guides are given up for this page.
  * @property {string} label_next
  * @property {string} label_back
@@ -56,6 +57,7 @@ export const defaults = Object.freeze({
   queue_adopt_after_ms: 120000,
   retry_base_ms: 1000,
   retry_max_ms: 60000,
+  answer_timeout_ms: 30000,
   session_attempts: 3,
   nonce: '',
 });

@@ -114,7 +114,10 @@ export function createTransport({ config, queue, scope, onDrop }) {
       // keepalive lets the request outlive the page, but browsers refuse bodies over 64 KB,
       // and Chromium counts a keepalive body against the page's 64 KB until its answer has
       // been read: unread answers stalled delivery for good after about 64 KB of batches.
-      const response = await post(url, text, byteLength(text) < config.beacon_max_bytes, scope.signal);
+      // A request that never gets an answer (a proxy that hangs) is given up and retried:
+      // without this, the page would wait for it until a reload.
+      const signal = AbortSignal.any ? AbortSignal.any([scope.signal, AbortSignal.timeout(config.answer_timeout_ms)]) : scope.signal;
+      const response = await post(url, text, byteLength(text) < config.beacon_max_bytes, signal);
       status = response.status;
       retryHeader = response.headers.get('Retry-After');
       await response.text();
