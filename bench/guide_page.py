@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from analytics.rollups import RollupDelta, apply
 from analytics.store import Period
 from bench.common import fresh_database, seed
 from server.db import Database
+from tests.databases import drop_postgres_database
 from tests.factories import uuid7
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -401,41 +404,75 @@ def check_rollups(url: str) -> None:
         raise SystemExit(f"rollups count {rolled} guide views, raw events {raw}")
 
 
-def measure(url: str, app_id: int, guides: list[int], runs: int) -> dict[str, Any]:
-    database = Database(url)
-    timings: dict[str, list[float]] = {"365 days": [], "90 days": []}
+@contextmanager
+def snapshot(url: str, folder: Path, postgres_url: str) -> Iterator[str]:
+    """A copy of the database as it is now (the 1M one), to time beside the grown one in the
+    same minutes: on a shared machine, timings taken minutes apart are not comparable."""
+    if url.startswith("sqlite"):
+        path = folder / "bench-1m.db"
+        source = sqlite3.connect(make_url(url).database or "")
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        yield f"sqlite:///{path}"
+        return
+    copy_url = make_url(url).set(database=f"{make_url(url).database}_1m")
+    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{copy_url.database}" TEMPLATE "{make_url(url).database}"')
+    try:
+        yield copy_url.render_as_string(False)
+    finally:
+        drop_postgres_database(postgres_url, copy_url.render_as_string(False))
+
+
+def measure(
+    urls: dict[str, str], app_id: int, guides: list[int], runs: int
+) -> dict[str, dict[str, Any]]:
+    """Guide page timings of each database, runs interleaved between them."""
+    databases = {label: Database(url) for label, url in urls.items()}
     periods = {
         "365 days": Period(TODAY - timedelta(days=DAYS - 1), TODAY),
         "90 days": Period(TODAY - timedelta(days=89), TODAY),
     }
+    timings: dict[str, dict[str, list[float]]] = {
+        label: {name: [] for name in periods} for label in urls
+    }
+    results: dict[str, dict[str, Any]] = {}
     try:
-        with database.read() as session:
-            events = session.execute(select(func.count()).select_from(Event)).scalar_one()
-            rollup_rows = session.execute(select(func.count()).select_from(GuideDaily)).scalar_one()
-            histogram_rows = session.execute(
-                select(func.count()).select_from(StepDuration)
-            ).scalar_one()
+        for label, database in databases.items():
+            with database.read() as session:
+                results[label] = {
+                    "events": session.execute(select(func.count()).select_from(Event)).scalar_one(),
+                    "guide_daily rows": session.execute(
+                        select(func.count()).select_from(GuideDaily)
+                    ).scalar_one(),
+                    "histogram rows": session.execute(
+                        select(func.count()).select_from(StepDuration)
+                    ).scalar_one(),
+                }
         for name, period in periods.items():
             for run in range(runs + 3):
                 guide = guides[run % len(guides)]
-                began = time.perf_counter()
-                with database.read() as session:
-                    page = guide_page(session, app_id=app_id, guide_id=guide, period=period)
-                elapsed = time.perf_counter() - began
-                assert page.summary.views > 0
-                if run >= 3:  # the first runs warm the caches and connections
-                    timings[name].append(elapsed * 1000)
+                for label, database in databases.items():
+                    began = time.perf_counter()
+                    with database.read() as session:
+                        page = guide_page(session, app_id=app_id, guide_id=guide, period=period)
+                    elapsed = time.perf_counter() - began
+                    assert page.summary.views > 0
+                    if run >= 3:  # the first runs warm the caches and connections
+                        timings[label][name].append(elapsed * 1000)
     finally:
-        database.dispose()
-    return {
-        "events": events,
-        "guide_daily rows": rollup_rows,
-        "histogram rows": histogram_rows,
-        **{
-            name: (statistics.median(values), sorted(values)[int(len(values) * 0.95) - 1])
-            for name, values in timings.items()
-        },
-    }
+        for database in databases.values():
+            database.dispose()
+    for label, by_period in timings.items():
+        for name, values in by_period.items():
+            values.sort()
+            results[label][name] = (statistics.median(values), values[int(len(values) * 0.95) - 1])
+    return results
 
 
 def main() -> None:
@@ -454,10 +491,9 @@ def main() -> None:
     if args.ten_million:
         sizes.append(("10M", range(copies, 10 * copies)))
 
-    with (
-        tempfile.TemporaryDirectory() as temp,
-        fresh_database(args.database, Path(temp), args.postgres_url) as url,
-    ):
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        url = stack.enter_context(fresh_database(args.database, folder, args.postgres_url))
         _, guides = seed(url, guides=GUIDES, steps=STEPS)
         app_id = 1
         template_rows, delta = template(guides, 1)
@@ -467,7 +503,8 @@ def main() -> None:
             file=sys.stderr,
             flush=True,
         )
-        results = []
+        urls: dict[str, str] = {}
+        loaded: dict[str, float] = {}
         for label, copies_of_template in sizes:
             began = time.perf_counter()
             load(url, app_id, copies_of_template, template_rows, delta)
@@ -477,15 +514,19 @@ def main() -> None:
                     autocommit=True,
                 ) as connection:
                     connection.execute("VACUUM ANALYZE")
-            loaded = time.perf_counter() - began
+            loaded[label] = time.perf_counter() - began
             check_rollups(url)
             if not url.startswith("sqlite"):
                 print(f"  {check_partitions(url)}", file=sys.stderr, flush=True)
-            result = measure(url, app_id, guides, args.runs)
-            results.append(result)
+            if label == "1M" and args.ten_million:
+                urls[label] = stack.enter_context(snapshot(url, folder, args.postgres_url))
+            else:
+                urls[label] = url
+        results = measure(urls, app_id, guides, args.runs)
+        for label, result in results.items():
             print(
                 f"{args.database} {label}: {result['events']:,} raw events (loaded in"
-                f" {loaded:.0f} s), {result['guide_daily rows']:,} guide_daily rows,"
+                f" {loaded[label]:.0f} s), {result['guide_daily rows']:,} guide_daily rows,"
                 f" {result['histogram rows']:,} histogram rows; guide page over 365 days:"
                 f" median {result['365 days'][0]:.1f} ms, p95 {result['365 days'][1]:.1f} ms;"
                 f" over 90 days: median {result['90 days'][0]:.1f} ms,"
@@ -493,8 +534,12 @@ def main() -> None:
                 flush=True,
             )
         if len(results) == 2:
-            growth = results[1]["365 days"][0] / results[0]["365 days"][0]
-            print(f"{args.database} growth of the median from 1M to 10M events: {growth:.2f}x")
+            for name in ("365 days", "90 days"):
+                growth = results["10M"][name][0] / results["1M"][name][0]
+                print(
+                    f"{args.database} growth of the {name} median from 1M to 10M events"
+                    f" (timed interleaved): {growth:.2f}x"
+                )
     print(f"{args.database} whole run: {time.perf_counter() - run_began:.0f} s")
 
 
