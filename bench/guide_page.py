@@ -209,6 +209,8 @@ def load(
             ensure_partitions(session.connection(), start - timedelta(days=DAYS), months_ahead=14)
     finally:
         database.dispose()  # no pooled connection may hold the SQLite file during the load
+    # The template's counters must leave the copy's hex digits of the id at zero.
+    assert max(row[0] for row in template_rows) & (16**12 - 1) < 16**6
     began = time.perf_counter()
     ordered = sorted(template_rows)  # event id order: a copy's rows go in (nearly) sorted
     if url.startswith("sqlite"):
