@@ -1,7 +1,7 @@
 """Server memory under ingestion: resident memory of `signpost serve` (one process, loopback,
 rate limit off) before and after a million events, sampled every half second.
 
-    .venv/bin/python -m bench.memory [--events 1000000] [--clients 4] [--database postgresql]
+    .venv/bin/python -m bench.memory [--events 1000000] [--clients 8] [--database postgresql]
 
 The events are bench/ingest.py's realistic batches of 50 (guides walked step by step, exits
 with reasons, tracks, searches), each with a fresh time-ordered id. The server should hold
@@ -68,7 +68,9 @@ def mib(value: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP connections")
+    # 8 connections, so the server's group commit has batches waiting to join: 1M events
+    # took 5.5 minutes on the shared 2-core machine at a load average of 18.
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP connections")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES)
     args = parser.parse_args()
@@ -111,6 +113,7 @@ def main() -> None:
     print(f"resident memory at start:       {mib(started)}")
     print(f"after the first 10% of events:  {mib(settled)}")
     print(f"{f'after {events:,} events:':<32}{mib(final)} (peak {mib(sampler.peak)})")
+    print(f"growth from start:              {mib(final - started)}")
     print(f"ratio final / start:            {final / started:.2f}")
     growth = (final - settled) / max(1, after_settling) * 100_000
     print(f"growth after settling:          {mib(growth)} per 100,000 events")
