@@ -38,7 +38,7 @@ from analytics.models import (
 )
 from analytics.rollups import record_rollups
 from analytics.webhooks import WebhookEvent, enqueue_deliveries
-from guides.bulk import execute_many, is_sqlite, select_rows
+from guides.bulk import execute_many, for_session, is_sqlite, per_dialect, select_rows
 from guides.delivery import find_or_create_users
 from guides.errors import InvalidPayload, fields_from_pydantic
 from guides.models import App, Guide, GuideState
@@ -451,7 +451,7 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
     # Two batches of one user may arrive at once; the unique key settles who creates a row.
     execute_many(
         session,
-        _STATE_INSERTS["sqlite" if is_sqlite(session) else "postgresql"],
+        for_session(_STATE_INSERTS, session),
         [
             {
                 "end_user_id": user,
@@ -496,14 +496,11 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
 
 
 _STATES = GuideState.__table__  # type: ignore[attr-defined]
-_STATE_INSERTS = {
-    "sqlite": sqlite_insert(_STATES).on_conflict_do_nothing(
+_STATE_INSERTS = per_dialect(
+    lambda insert: insert(_STATES).on_conflict_do_nothing(
         index_elements=["end_user_id", "guide_id"]
-    ),
-    "postgresql": postgresql_insert(_STATES).on_conflict_do_nothing(
-        index_elements=["end_user_id", "guide_id"]
-    ),
-}
+    )
+)
 _STATE_SELECT = (
     select_columns(
         _STATES.c.end_user_id,

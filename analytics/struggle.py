@@ -13,8 +13,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from analytics.models import (
@@ -25,7 +23,7 @@ from analytics.models import (
     StruggleDaily,
     StruggleUserDay,
 )
-from guides.bulk import execute_many, is_sqlite
+from guides.bulk import execute_many, for_session, per_dialect
 
 MAX_PAGE = 200
 MAX_SELECTOR = 200
@@ -110,12 +108,12 @@ def _statements(insert: Any) -> dict[str, Any]:
     }
 
 
-_STATEMENTS = {"postgresql": _statements(postgresql_insert), "sqlite": _statements(sqlite_insert)}
+_STATEMENTS = per_dialect(_statements)
 
 
 def apply_struggle(session: Session, app_id: int, delta: StruggleDelta) -> None:
     """Write a delta; rows in key order, so concurrent PostgreSQL writers never deadlock."""
-    statements = _STATEMENTS["sqlite" if is_sqlite(session) else "postgresql"]
+    statements = for_session(_STATEMENTS, session)
     if delta.active:
         execute_many(
             session,

@@ -15,10 +15,12 @@ identity, per dialect and set of columns."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -27,8 +29,21 @@ from sqlmodel import Session
 _COMPILED: dict[tuple[str, int, tuple[str, ...]], tuple[str, list[tuple[str, Any]], Any]] = {}
 
 
+Statement = TypeVar("Statement")
+
+
 def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def per_dialect(build: Callable[[Any], Statement]) -> dict[str, Statement]:
+    """A statement built once for each database from that dialect's `insert` (whose
+    `ON CONFLICT` differs); `for_session` picks the one a session runs."""
+    return {"postgresql": build(postgresql_insert), "sqlite": build(sqlite_insert)}
+
+
+def for_session(statements: Mapping[str, Statement], session: Session) -> Statement:
+    return statements["sqlite" if is_sqlite(session) else "postgresql"]
 
 
 def _compiled(session: Session, statement: Any, names: tuple[str, ...]) -> tuple[str, list[Any]]:

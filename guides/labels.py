@@ -208,4 +208,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
 def labels_for(locale: str | None) -> dict[str, str]:
     """Every word the SDK draws, in `locale`'s language where translated, else English."""
     language = (locale or "").replace("_", "-").split("-")[0].lower()
-    return {**ENGLISH, **TRANSLATIONS.get(language, {})}
+    return _BY_LANGUAGE.get(language, ENGLISH)
+
+
+# Merged once: every session answer carries the labels of its user's language.
+_BY_LANGUAGE = {language: {**ENGLISH, **words} for language, words in TRANSLATIONS.items()}

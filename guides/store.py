@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from guides.bulk import execute_many, select_rows
+from guides.bulk import execute_many, for_session, per_dialect, select_rows
 from guides.columns import utcnow
 from guides.models import (
     App,
@@ -261,11 +261,11 @@ _END_USER_IDS = select_columns(_END_USERS.c.external_id, _END_USERS.c.id).where(
 
 def insert_end_users_or_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
     """Create end users in one statement; one that exists already (a race) is left alone."""
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
-    execute_many(session, _END_USER_INSERTS[dialect], rows)
+    execute_many(session, for_session(_END_USER_INSERTS, session), rows)
 
 
-_END_USER_INSERTS = {
-    name: insert(_END_USERS).on_conflict_do_nothing(index_elements=["app_id", "external_id"])
-    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+_END_USER_INSERTS = per_dialect(
+    lambda insert: insert(_END_USERS).on_conflict_do_nothing(
+        index_elements=["app_id", "external_id"]
+    )
+)

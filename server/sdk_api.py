@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -162,8 +163,9 @@ async def preflight(request: Request) -> Response:
 class BuiltFile:
     body: bytes
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The code as text, decoded once: session answers carry it (server/sdk_chunks.py)."""
         return self.body.decode()
 
     @property
