@@ -80,11 +80,7 @@ class HoldoutComparison:
 
     @property
     def conversion_difference(self) -> float | None:
-        if not self.exposed.users or not self.held_back.users:
-            return None
-        return self.exposed.converted / self.exposed.users - (
-            self.held_back.converted / self.held_back.users
-        )
+        return _difference(self.exposed.conversion, self.held_back.conversion)
 
     @property
     def conversion_interval(self) -> Interval | None:
@@ -93,16 +89,16 @@ class HoldoutComparison:
 
     @property
     def struggle_difference(self) -> float | None:
-        if not self.exposed.users or not self.held_back.users:
-            return None
-        return self.exposed.struggled / self.exposed.users - (
-            self.held_back.struggled / self.held_back.users
-        )
+        return _difference(self.exposed.struggle_rate, self.held_back.struggle_rate)
 
     @property
     def struggle_interval(self) -> Interval | None:
         e, h = self.exposed, self.held_back
         return newcombe_interval(e.struggled, e.users, h.struggled, h.users)
+
+
+def _difference(exposed: float | None, held_back: float | None) -> float | None:
+    return None if exposed is None or held_back is None else exposed - held_back
 
 
 def _users_with(
