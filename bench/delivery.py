@@ -115,6 +115,13 @@ async def load(port: int, body: bytes, origin: str, seconds: float, connections:
     return sum(counts) / seconds, latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used (Linux /proc): its cost per request is
+    steadier than throughput on a shared machine, where other work takes turns on the cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -200,15 +207,21 @@ def main() -> None:
         print(f"answer: {len(answer)} bytes, {guides} guides; {args.connections} connections")
         results: dict[str, list[float]] = {"signpost": [], "bare": []}
         latencies: dict[str, list[float]] = {"signpost": [], "bare": []}
+        cpu: dict[str, list[float]] = {"signpost": [], "bare": []}
+        servers = (("signpost", signpost_port, signpost.pid), ("bare", bare_port, bare.pid))
         for round_number in range(1, args.rounds + 1):
-            for name, port in (("signpost", signpost_port), ("bare", bare_port)):
+            for name, port, pid in servers:
+                used = cpu_seconds(pid)
                 rate, lat = asyncio.run(load(port, body, origin, args.seconds, args.connections))
+                per_request = (cpu_seconds(pid) - used) / (rate * args.seconds)
                 results[name].append(rate)
                 latencies[name] += lat
+                cpu[name].append(per_request)
                 print(
                     f"round {round_number} {name:<8} {rate:8.0f} req/s  "
                     f"p50 {percentile(lat, 0.5) * 1000:6.2f} ms  "
-                    f"p99 {percentile(lat, 0.99) * 1000:6.2f} ms"
+                    f"p99 {percentile(lat, 0.99) * 1000:6.2f} ms  "
+                    f"server CPU {per_request * 1e6:5.0f} us/request"
                 )
         signpost_rate = statistics.median(results["signpost"])
         bare_rate = statistics.median(results["bare"])
@@ -218,6 +231,12 @@ def main() -> None:
             f" req/s (p99 {percentile(latencies['bare'], 0.99) * 1000:.2f} ms)"
         )
         print(f"ratio signpost/bare: {signpost_rate / bare_rate:.2f} (target >= 0.6)")
+        signpost_cpu, bare_cpu = statistics.median(cpu["signpost"]), statistics.median(cpu["bare"])
+        print(
+            f"server CPU per request: signpost {signpost_cpu * 1e6:.0f} us, bare "
+            f"{bare_cpu * 1e6:.0f} us; ratio bare/signpost {bare_cpu / signpost_cpu:.2f} (the "
+            "throughput ratio a machine with a core to spare for each server would show)"
+        )
     finally:
         for process in processes:
             process.terminate()

@@ -5,11 +5,13 @@ long a guide step may stay open before the user counts as stalled on it. Stored 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 
+from guides import json_codec
 from guides.errors import AppNotFound, InvalidPayload, fields_from_pydantic
 from guides.models import App
 
@@ -52,6 +54,18 @@ class StruggleSettings(BaseModel):
             "signals": [signal.value for signal in StruggleSignal if signal in self.signals],
             "stall_ms": self.stall_seconds * 1000,
         }
+
+
+def struggle_for_sdk(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """`StruggleSettings.of(stored).for_sdk()`, remembered by the stored settings' JSON: it
+    is in every session answer, and validating it there was a tenth of the answer's time
+    (bench/delivery.py). The dict returned is shared: read it, never change it."""
+    return _struggle_for_sdk(json_codec.dumps_bytes(stored or {}))
+
+
+@lru_cache(maxsize=1024)
+def _struggle_for_sdk(stored: bytes) -> dict[str, Any]:
+    return StruggleSettings.of(json_codec.loads(stored)).for_sdk()
 
 
 def update_struggle(*, session: Session, app_id: int, settings: dict[str, Any]) -> App:

@@ -20,7 +20,7 @@ from sqlalchemy import Row
 from sqlmodel import Session
 
 from guides import store
-from guides.anticipation import StruggleSettings
+from guides.anticipation import struggle_for_sdk
 from guides.apps import UNKNOWN_KEY_MESSAGE, check_allowed
 from guides.columns import utcnow
 from guides.decision import Outcome, UserFacts, decide
@@ -351,7 +351,7 @@ def _answer(
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
         "theme": theme_for(app.theme),
-        "struggle": StruggleSettings.of(app.struggle).for_sdk(),
+        "struggle": struggle_for_sdk(app.struggle),
         "labels": labels_for(request.locale),
         "guides": [guide.localized(request.locale) for guide in chosen],
         "states": {

@@ -21,6 +21,7 @@ from server.compression import Compression
 from server.db import Database
 from server.errors import EXCEPTION_HANDLERS
 from server.group_commit import GroupCommitter
+from server.hot_paths import HotPathApp
 from server.maintenance import MaintenanceThread
 from server.migrations import upgrade_to_head
 from server.ratelimit import RateLimiter
@@ -28,6 +29,8 @@ from server.settings import Settings
 from server.state import AppState
 from server.transport_security import StrictTransportSecurity
 from server.webhook_dispatch import WebhookDispatcher
+
+GZIP_MINIMUM_SIZE = 1000  # bytes: smaller answers gain less than gzip costs
 
 
 class LifespanState(TypedDict):
@@ -122,14 +125,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.demo:
         routes.append(Mount("/demo", routes=demo.routes, name="demo"))
     middleware = [
-        Middleware(Compression, minimum_size=1000),
+        Middleware(Compression, minimum_size=GZIP_MINIMUM_SIZE),
         Middleware(AdminSecurityHeaders),
         Middleware(StrictTransportSecurity),
     ]
-    return Starlette(
+    app = HotPathApp(
         debug=False,
         routes=routes,
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
+    app.serve_hot(
+        {"/sdk/v1/session": sdk_api.session, "/sdk/v1/events": sdk_api.events},
+        EXCEPTION_HANDLERS,
+        gzip_minimum=GZIP_MINIMUM_SIZE,
+    )
+    return app
