@@ -472,10 +472,10 @@ def _update_guide_states(session: Session, events_by_user: dict[int, list[EventI
         {"users": sorted({u for u, _ in pairs}), "guides": sorted({g for _, g in pairs})},
     )
     states = {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in found}
-    by_key: dict[tuple[int, int], list[EventIn]] = {}
+    by_key: dict[tuple[int, int | None], list[EventIn]] = {}
     for user, events in events_by_user.items():
         for event in events:
-            by_key.setdefault((user, event.guide_id), []).append(event)  # type: ignore[arg-type]
+            by_key.setdefault((user, event.guide_id), []).append(event)
     changed = []
     for key in pairs:
         state = states[key]

@@ -125,7 +125,7 @@ def app_for_events(rows: Rows, public_key: str) -> Any | None:
     return found[0] if found else None
 
 
-_APP_FOR_EVENTS = select(App.id, App.allowed_origins, App.identity_mode).where(  # type: ignore[call-overload]
+_APP_FOR_EVENTS: Any = select(App.id, App.allowed_origins, App.identity_mode).where(
     col(App.public_key) == bindparam("public_key")
 )
 

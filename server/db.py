@@ -135,7 +135,11 @@ class QuickReader:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._dialect = sqlite.dialect(paramstyle="named", **JSON_CODEC)
+        self._dialect = sqlite.dialect(
+            paramstyle="named",
+            json_serializer=json_codec.dumps,
+            json_deserializer=json_codec.loads,
+        )
         self._compiled: dict[int, tuple[Select[Any], str, Callable[[tuple[Any, ...]], Any]]] = {}
 
     def rows(self, statement: Select[Any], parameters: dict[str, str | int]) -> list[Any]:

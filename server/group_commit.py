@@ -17,6 +17,7 @@ import queue
 import threading
 from collections import defaultdict
 from concurrent.futures import Future
+from typing import TypeAlias
 
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
@@ -28,7 +29,7 @@ MAX_GROUP_EVENTS = 2000
 logger = logging.getLogger("signpost.ingest")
 
 # A waiter is a thread's future, or an event loop's: the loop is woken once per group.
-Waiter = "Future[IngestResult] | asyncio.Future[IngestResult]"
+Waiter: TypeAlias = "Future[IngestResult] | asyncio.Future[IngestResult]"
 Item = tuple[int, PreparedBatch, Waiter]
 
 

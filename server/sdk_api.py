@@ -112,7 +112,9 @@ async def events(request: Request) -> Response:
     # SQLite: the app is read on the event loop (a WAL read never waits, bench/ingest.py) and
     # the batch checked there too, saving the worker-thread hop. Identity checks go to one.
     quick = _quick_prepare(state, batch, origin) if state.db.quick is not None else None
-    app_id, prepared = quick or await run_in_threadpool(_prepare, state, batch, origin)
+    if quick is None:
+        quick = await run_in_threadpool(_prepare, state, batch, origin)
+    app_id, prepared = quick
     if prepared.rows:  # answered once the group holding it is committed
         await state.committer.store(app_id, prepared)
     return FastJSONResponse(
