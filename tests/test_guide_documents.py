@@ -53,9 +53,12 @@ class TestValidDocument:
                     "placement": "auto",
                     "missing_target": "skip",
                     "advance": "button",
+                    "advance_event": None,
+                    "advance_delay": None,
                     "content": {},
                 }
             ],
+            "theme": None,
             "translations": {},
         }
         assert list(plain) == list(GuideDocument.model_fields)
