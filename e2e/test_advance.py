@@ -53,3 +53,37 @@ def test_clicking_the_element_moves_on_only_where_the_author_asked(
 
     expect(page.get_by_role("dialog")).to_have_count(0)
     assert eventually(page, lambda: "guide_completed" in event_types(sent, guide_id))
+
+
+def test_a_step_moves_on_when_its_event_is_tracked_and_another_after_its_delay(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    guide_id = publish(
+        db,
+        host_app,
+        slug="on-their-own",
+        name="On their own",
+        kind="walkthrough",
+        steps=[
+            {"title": "Create a project", "advance_event": "Project created"},
+            {"title": "Nice one", "advance_delay": 1},
+            {"title": "Last", "target": {"selector": "#heading"}},
+        ],
+    )
+    sent = open_host(page, host_pages, host_app)
+
+    expect(page.get_by_role("dialog", name="Create a project")).to_be_visible()
+    page.evaluate("Signpost.track('Something else')")
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("dialog", name="Create a project")).to_be_visible()
+    page.evaluate("Signpost.track('Project created')")
+    expect(page.get_by_role("dialog", name="Nice one")).to_be_visible()
+    shown_at = page.evaluate("performance.now()")
+
+    expect(page.get_by_role("dialog", name="Last")).to_be_visible(timeout=3000)
+    waited = page.evaluate("performance.now()") - shown_at
+    assert 900 <= waited < 2500, waited
+    assert eventually(
+        page,
+        lambda: event_types(sent, guide_id).count("step_completed") == 2,
+    )
