@@ -407,3 +407,21 @@ class TestDragToReorder:
 
         assert response.status_code == 200
         assert [step["title"] for step in response.context["form"].steps] == ["Step 1", "Step 2"]
+
+
+def test_the_guide_page_shows_its_advance_rules_and_theme(client: TestClient, db: Database) -> None:
+    with db.write() as session:
+        make_admin(session)
+        app = make_workspace_app(session)
+        steps = [{"title": "One", "advance_event": "Report <b>made</b>"}, {"advance_delay": 30}]
+        guide = make_guide(
+            session, app, "rules", steps=steps, kind="walkthrough", theme={"radius": 0}
+        )
+    sign_in(client, "owner@example.com")
+
+    page = client.get(f"/admin/guides/{guide.id}")
+
+    assert page.status_code == 200
+    assert "moves on when <code>Report &lt;b&gt;made&lt;/b&gt;</code> happens" in page.text
+    assert "moves on after 30 s" in page.text
+    assert "its own: <code>radius 0</code>" in page.text
