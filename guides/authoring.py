@@ -114,7 +114,7 @@ def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepD
         row.placement = step.placement
         row.missing_target = step.missing_target
         row.advance = step.advance
-        row.advance_event = step.advance_event.strip() if step.advance_event else None
+        row.advance_event = step.advance_event
         row.advance_delay = step.advance_delay
         row.content = spec.sanitize(spec.content.model_validate(step.content))
         session.add(row)

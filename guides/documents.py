@@ -184,6 +184,13 @@ class StepDocument(BaseModel):
         default_factory=dict, description="Kind-specific; its schema is in guides/kinds.py."
     )
 
+    @field_validator("advance_event")
+    @classmethod
+    def _event_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("name the event, or leave it out")
+        return value.strip() if value is not None else None
+
 
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_LOCALES = 30
