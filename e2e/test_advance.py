@@ -1,6 +1,8 @@
 """Advance rules in real Chromium: a walkthrough step set to move on when its element is
 clicked goes to the next step on that click (and completes on the last step), while a step
-left at the default waits for its button (here under the step's own label)."""
+left at the default waits for its button (here under the step's own label); a step moves on
+when the page tracks its event or when its struggle signal is seen, and another after its
+delay."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.test_demo import eventually
 from e2e.test_kinds import event_types, open_host, publish
+from e2e.test_struggle import struggle_loaded
 from guides import App
 from server.db import Database
 
@@ -87,3 +90,32 @@ def test_a_step_moves_on_when_its_event_is_tracked_and_another_after_its_delay(
         page,
         lambda: event_types(sent, guide_id).count("step_completed") == 2,
     )
+
+
+def test_a_step_moves_on_when_its_struggle_signal_is_seen(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="rage-help",
+        name="Rage help",
+        kind="walkthrough",
+        pages={"include": [{"match": "exact", "value": "/friction"}]},
+        steps=[
+            {
+                "title": "Downloads moved",
+                "target": {"selector": "#plan"},
+                "advance_event": "rage_click",
+            },
+            {"title": "Find them in Settings", "target": {"selector": "#refresh"}},
+        ],
+    )
+    page.goto(f"{host_pages}/friction?key={host_app.public_key}")
+    expect(page.get_by_role("dialog", name="Downloads moved")).to_be_visible()
+    struggle_loaded(page)
+
+    for _ in range(4):
+        page.locator("#download").click(delay=0)
+
+    expect(page.get_by_role("dialog", name="Find them in Settings")).to_be_visible()
