@@ -63,6 +63,15 @@ class TestGuideThemeProblems:
             }
         ]
 
+    def test_light_text_on_the_apps_white_is_marked_at_the_text_alone(self) -> None:
+        assert guide_theme_problems({}, {"text": "#eeeeee"}) == [
+            {
+                "field": "theme.text",
+                "message": "contrast with background is 1.2:1; "
+                "it needs at least 4.5:1 to be readable",
+            }
+        ]
+
     def test_unreadable_button_text_is_marked_at_the_button_text(self) -> None:
         assert guide_theme_problems({}, {"accent": "#fde047", "accent_text": "#ffffff"}) == [
             {
