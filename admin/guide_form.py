@@ -25,7 +25,19 @@ LOCALE_STEP_FIELD = re.compile(r"^tr-(\d+)-(\d+)-(title|body)$")
 MAX_FORM_LOCALES = 30
 # `target` is a hidden field: the whole target description as JSON (the picker's clues, or a
 # guide file's), so saving keeps what the visible `selector` field does not show.
-STEP_KEYS = ("title", "body", "selector", "target", "placement", "missing_target", "advance")
+STEP_KEYS = (
+    "title",
+    "body",
+    "selector",
+    "target",
+    "placement",
+    "missing_target",
+    "advance",
+    "advance_event",
+    "advance_delay",
+)
+# The guide's own theme: empty fields keep the app's (guides/themes.py).
+THEME_KEYS = ("accent", "accent_text", "text", "muted", "background", "radius")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
@@ -78,6 +90,7 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "schedule_starts_at": "",
             "schedule_ends_at": "",
             "picker_url": "",
+            **{f"theme_{key}": "" for key in THEME_KEYS},
         },
         steps=[blank_step()],
     )
@@ -91,6 +104,8 @@ def blank_step() -> dict[str, Any]:
         "placement": "auto",
         "missing_target": "skip",
         "advance": "button",
+        "advance_event": "",
+        "advance_delay": "",
         "target": "",
         "content": {},
     }
@@ -117,6 +132,7 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "schedule_starts_at": time_to_field((plain.get("schedule") or {}).get("starts_at")),
             "schedule_ends_at": time_to_field((plain.get("schedule") or {}).get("ends_at")),
             "picker_url": "",
+            **{f"theme_{key}": str((plain.get("theme") or {}).get(key, "")) for key in THEME_KEYS},
         },
         steps=[
             {
@@ -127,6 +143,8 @@ def form_from_document(document: GuideDocument) -> GuideForm:
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
                 "advance": step.get("advance", "button"),
+                "advance_event": step.get("advance_event") or "",
+                "advance_delay": str(step.get("advance_delay") or ""),
                 "content": content_to_form(step.get("content") or {}),
             }
             for step in plain["steps"]
@@ -192,8 +210,8 @@ def _text(data: FormData, key: str) -> str:
 
 
 def apply_step_operation(form: GuideForm, operation: str) -> bool:
-    """Add, delete or move a step, or add or remove a language, without saving; False when
-    `operation` is not one. A step's translations move and go with it."""
+    """Add, delete or move a step (up, down, or to a position), or add or remove a language,
+    without saving; False when `operation` is not one. A step's translations go with it."""
     name, _, raw = operation.partition(":")
     index = int(raw) if raw.isdigit() else -1
     if name == "add_locale":
@@ -208,6 +226,13 @@ def apply_step_operation(form: GuideForm, operation: str) -> bool:
         return True
     lists = [form.steps] + [_padded(t["steps"], len(form.steps)) for t in form.translations]
     steps = form.steps
+    if name == "move_to":
+        # `move_to:2:0`: a step dragged from position 2 to 0 (admin.js), translations with it.
+        source, _, goal = raw.partition(":")
+        if source.isdigit() and goal.isdigit() and max(int(source), int(goal)) < len(steps):
+            for items in lists:
+                items.insert(int(goal), items.pop(int(source)))
+        return True
     if name == "add_step":
         if len(steps) < MAX_FORM_STEPS:
             steps.append(blank_step())
@@ -271,10 +296,13 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
                 "placement": step["placement"],
                 "missing_target": step["missing_target"],
                 "advance": step.get("advance") or "button",
+                "advance_event": step.get("advance_event", "").strip() or None,
+                "advance_delay": _optional_number(step.get("advance_delay", "")),
                 "content": content_from_form(step["content"]),
             }
             for step in form.steps
         ],
+        "theme": theme_from_form(values),
         "schedule": schedule_from_form(values),
         "translations": translations_from_form(form),
     }
@@ -296,6 +324,13 @@ def to_document(form: GuideForm, *, slug: str, status: str) -> GuideDocument | N
         form.form_error = form.form_error or NOTHING_SAVED
         return None
     return document
+
+
+def add_errors(form: GuideForm, fields: list[dict[str, str]]) -> None:
+    """Field errors found after validation (by saving) shown next to their fields."""
+    for item in fields:
+        form.errors.setdefault(field_name(item["field"]), item["message"])
+    form.form_error = NOTHING_SAVED
 
 
 def translations_from_form(form: GuideForm) -> dict[str, Any]:
@@ -355,6 +390,9 @@ def field_name(path: str) -> str:
     if content:
         key = f".{content.group(2)}" if content.group(2) else ""
         return f"steps-{content.group(1)}-content{key}"
+    theme = re.match(r"^theme\.([a-z_]+)", path)
+    if theme:
+        return f"theme_{theme.group(1)}"
     step = re.match(r"^steps\[(\d+)\]\.([a-z_]+)", path)
     if step:
         key = "selector" if step.group(2) == "target" else step.group(2)
@@ -452,6 +490,20 @@ def struggle_trigger(values: dict[str, str]) -> dict[str, Any]:
     if cooldown:
         trigger["cooldown_seconds"] = _number(cooldown)
     return trigger
+
+
+def theme_from_form(values: dict[str, str]) -> dict[str, Any] | None:
+    """The guide's own theme from its fields; None when all are empty (the app's theme)."""
+    theme: dict[str, Any] = {}
+    for key in THEME_KEYS:
+        raw = values.get(f"theme_{key}", "").strip()
+        if raw:
+            theme[key] = _number(raw) if key == "radius" else raw
+    return theme or None
+
+
+def _optional_number(value: str) -> Any:
+    return _number(value) if value.strip() else None
 
 
 def _number(value: str) -> Any:

@@ -10,11 +10,12 @@ from sqlmodel import Session
 from guides import store
 from guides.columns import utcnow
 from guides.documents import GuideDocument, StepDocument, Target
-from guides.errors import GuideNotFound
+from guides.errors import GuideNotFound, InvalidPayload
 from guides.kinds import KINDS
-from guides.models import Guide, GuideStatus, GuideStep
+from guides.models import App, Guide, GuideStatus, GuideStep
 from guides.publishing import archive_guide
 from guides.sanitize import clean_text, render_markdown
+from guides.themes import guide_theme_problems
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
         else None
     )
     guide.translations = _translations(document)
+    guide.theme = _theme(session, app_id, document)
     if document.status == GuideStatus.archived and guide.status != GuideStatus.archived:
         archive_guide(session=session, guide_id=guide.id)
     _replace_steps(session, guide.id, document.kind, document.steps)
@@ -59,6 +61,19 @@ def save_guide(*, session: Session, app_id: int, document: GuideDocument) -> Sav
     session.add(guide)
     session.flush()
     return SavedGuide(guide=guide, created=created, changed=changed)
+
+
+def _theme(session: Session, app_id: int, document: GuideDocument) -> dict[str, Any]:
+    """The guide's own theme, refused when it is hard to read over the app's theme."""
+    own = document.theme.model_dump(mode="json") if document.theme else {}
+    app = session.get(App, app_id)
+    problems = guide_theme_problems(app.theme if app else {}, own)
+    if problems:
+        details = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        raise InvalidPayload(
+            f"{document.slug}: the theme is hard to read: {details}", fields=problems
+        )
+    return own
 
 
 def _without_status(document: GuideDocument | None) -> dict | None:
@@ -99,6 +114,8 @@ def _replace_steps(session: Session, guide_id: int, kind: str, steps: list[StepD
         row.placement = step.placement
         row.missing_target = step.missing_target
         row.advance = step.advance
+        row.advance_event = step.advance_event
+        row.advance_delay = step.advance_delay
         row.content = spec.sanitize(spec.content.model_validate(step.content))
         session.add(row)
     for row in existing[len(steps) :]:
@@ -117,6 +134,8 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             placement=step.placement,
             missing_target=step.missing_target,
             advance=step.advance,
+            advance_event=step.advance_event,
+            advance_delay=step.advance_delay,
             content=step.content,
         )
         for step in store.steps_of_guide(session, guide.id)
@@ -134,6 +153,7 @@ def guide_document(*, session: Session, guide: Guide) -> GuideDocument:
             "frequency": guide.frequency,
             "schedule": guide.schedule or None,
             "steps": steps,
+            "theme": guide.theme or None,
             "translations": {
                 locale: {
                     "name": stored.get("name"),

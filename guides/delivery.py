@@ -40,7 +40,7 @@ from guides.resource_center import for_sdk
 from guides.sanitize import contains_nul
 from guides.stall import per_step, stall_thresholds
 from guides.targeting import Audience
-from guides.themes import theme_for
+from guides.themes import merged_theme, theme_for
 
 MAX_TRAITS = 100
 # How long a process keeps an app's live guides before reloading them, although nothing was
@@ -154,6 +154,14 @@ class LiveGuide:
                 step["body_html"] = text["body_html"]
         name = translation.get("name") or self.payload["name"]
         return {**self.payload, "name": name, "steps": steps, "locale": chosen}
+
+
+def themed(payload: dict[str, Any], app_theme: dict[str, Any]) -> dict[str, Any]:
+    """A guide with a theme of its own carries the whole theme it is drawn with: its colours
+    over the app's, with the derived ones worked out again (guides/themes.py)."""
+    if not payload.get("theme"):
+        return payload
+    return {**payload, "theme": merged_theme(app_theme, payload["theme"])}
 
 
 def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
@@ -353,7 +361,7 @@ def _answer(
         "theme": theme_for(app.theme),
         "struggle": struggle_for_sdk(app.struggle),
         "labels": labels_for(request.locale),
-        "guides": [guide.localized(request.locale) for guide in chosen],
+        "guides": [themed(guide.localized(request.locale), app.theme) for guide in chosen],
         "states": {
             str(state.guide_id): {
                 "seen": state.seen,

@@ -125,6 +125,35 @@ class Schedule(BaseModel):
         return self
 
 
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+MAX_ADVANCE_DELAY = 3600
+
+
+class GuideTheme(BaseModel):
+    """A guide's own look over its app's theme (guides/themes.py): only what is given
+    changes; the server merges it and checks its contrast when the guide is saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accent: str | None = Field(None, description="Buttons and links.")
+    accent_text: str | None = Field(None, description="Text on buttons.")
+    text: str | None = Field(None)
+    muted: str | None = Field(None, description="The step counter.")
+    background: str | None = Field(None)
+    radius: int | None = Field(None, ge=0, le=32, description="Corner radius in pixels.")
+
+    @field_validator("accent", "accent_text", "text", "muted", "background")
+    @classmethod
+    def _colour(cls, value: str | None) -> str | None:
+        if value is not None and not HEX_COLOUR.fullmatch(value):
+            raise ValueError("use a colour like #4338ca")
+        return value.lower() if value else value
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
 class StepDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -138,9 +167,29 @@ class StepDocument(BaseModel):
         description="What moves the user on: the step's buttons only, or also a click on "
         "the target element (`target_click`, which needs a target).",
     )
+    advance_event: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Also move on when this event happens: a name given to "
+        "`Signpost.track()`, or a struggle signal such as `rage_click`.",
+    )
+    advance_delay: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ADVANCE_DELAY,
+        description="Also move on by itself this many seconds after the step shows.",
+    )
     content: dict[str, Any] = Field(
         default_factory=dict, description="Kind-specific; its schema is in guides/kinds.py."
     )
+
+    @field_validator("advance_event")
+    @classmethod
+    def _event_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("name the event, or leave it out")
+        return value.strip() if value is not None else None
 
 
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -183,6 +232,9 @@ class GuideDocument(BaseModel):
         None, description="When the guide may show; always, when left out."
     )
     steps: list[StepDocument] = Field(min_length=1, max_length=MAX_STEPS)
+    theme: GuideTheme | None = Field(
+        None, description="Colours and corners of this guide only; the app's theme otherwise."
+    )
     translations: dict[str, GuideTranslation] = Field(
         default_factory=dict,
         description="By BCP 47 language tag (`fr`, `pt-BR`); the SDK's locale picks one, "
@@ -198,6 +250,11 @@ class GuideDocument(BaseModel):
             if not LOCALE_PATTERN.fullmatch(locale):
                 raise ValueError(f"{locale[:40]!r} is not a language tag like 'fr' or 'pt-BR'")
         return value
+
+    @field_validator("theme")
+    @classmethod
+    def _some_theme(cls, value: GuideTheme | None) -> GuideTheme | None:
+        return value if value is not None and value.model_dump() else None
 
     @field_validator("slug")
     @classmethod
@@ -226,6 +283,11 @@ class GuideDocument(BaseModel):
             if step.advance == "target_click" and step.target is None:
                 message = "clicking the element can only move on when the step has one"
                 errors.append(_error((*where, "advance"), message))
+            if not kind.advances:
+                for rule in ("advance_event", "advance_delay"):
+                    if getattr(step, rule) is not None:
+                        message = f"a {kind.name}'s items do not move on by themselves"
+                        errors.append(_error((*where, rule), message))
             if step.placement not in kind.placements:
                 allowed = ", ".join(sorted(kind.placements))
                 errors.append(_error((*where, "placement"), f"a {kind.name} is placed {allowed}"))

@@ -217,6 +217,9 @@ class Kind:
     target: TargetUse = "optional"
     placements: frozenset[str] = frozenset({"auto", "top", "bottom", "left", "right"})
     unique_ids: bool = False
+    # Whether its steps are shown one after another, so may move on by themselves (an
+    # event, a delay); a checklist's items and a resource center's articles are not.
+    advances: bool = True
     sanitize: Callable[[BaseModel], dict[str, Any]] = sanitize_content
 
 
@@ -252,6 +255,7 @@ KINDS: dict[str, Kind] = {
             max_steps=20,
             target="none",
             unique_ids=True,
+            advances=False,
         ),
         Kind(
             "resource_center",
@@ -259,6 +263,7 @@ KINDS: dict[str, Kind] = {
             "a launcher opening a searchable panel of guides and articles",
             target="none",
             unique_ids=True,
+            advances=False,
         ),
         Kind(
             "survey",

@@ -84,6 +84,8 @@ class Guide(SQLModel, table=True):
     schedule: dict[str, Any] | None = Field(default=None, sa_type=JSONColumn, nullable=True)
     # {locale: {"name", "steps": [{"title", "body", "body_html"}]}}; see GuideTranslation.
     translations: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
+    # The guide's own look over the app's theme (guides.documents.GuideTheme); {}: the app's.
+    theme: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     live_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -104,6 +106,10 @@ class GuideStep(SQLModel, table=True):
     missing_target: str = Field(default="skip", max_length=10)
     # "button", or "target_click": a click on the target element also moves the user on.
     advance: str = Field(default="button", max_length=20)
+    # Also move on when this event is tracked (or this struggle signal seen), or by itself
+    # this many seconds after the step shows.
+    advance_event: str | None = Field(default=None, max_length=200, nullable=True)
+    advance_delay: int | None = Field(default=None, nullable=True)
     content: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
 
 

@@ -38,6 +38,8 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
                 "content": step.content,
                 # Only when not the default, so the versions of other steps are as before.
                 **({"advance": step.advance} if step.advance != "button" else {}),
+                **({"advance_event": step.advance_event} if step.advance_event else {}),
+                **({"advance_delay": step.advance_delay} if step.advance_delay else {}),
             }
             for step in store.steps_of_guide(session, guide.id)
         ],
@@ -55,6 +57,9 @@ def snapshot_of(session: Session, guide: Guide, number: int) -> dict[str, Any]:
     if guide.schedule:
         # Only when set, so the versions of unscheduled guides are as before.
         snapshot["schedule"] = guide.schedule
+    if guide.theme:
+        # The guide's own colours only; delivery merges them over the app's current theme.
+        snapshot["theme"] = guide.theme
     return snapshot
 
 

@@ -1,4 +1,5 @@
-"""The default look of guides. Every colour pair meets WCAG 2.2 AA contrast (4.5:1)."""
+"""The look of guides: the default, an app's theme over it, and a guide's own theme over
+the app's. Every colour pair meets WCAG 2.2 AA contrast (4.5:1)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,73 @@ def _luminance(colour: str) -> float:
     channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable_on(colour: str) -> str:
+    """White or near-black, whichever contrasts more with `colour`: the text on a button."""
+    return max(("#ffffff", "#111827"), key=lambda text: contrast(text, colour))
+
+
+def _mix(first: str, second: str, share: float) -> str:
+    """`share` of `first` and the rest of `second`, channel by channel (CSS color-mix in srgb)."""
+    pairs = zip(_channels(first), _channels(second), strict=True)
+    return "#" + "".join(f"{round(x * share + y * (1 - share)):02x}" for x, y in pairs)
+
+
+def _channels(colour: str) -> list[int]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def merged_theme(app_theme: dict[str, Any], guide_theme: dict[str, Any]) -> dict[str, Any]:
+    """A guide's own theme over its app's: the colours that derive from others (text on the
+    accent, muted text) are worked out again from the merged colours unless the guide sets
+    them itself, so a guide that only changes its accent still has readable buttons."""
+    own = {k: v for k, v in guide_theme.items() if k in DEFAULT_THEME}
+    merged = {**theme_for(app_theme), **own}
+    if "accent" in own and "accent_text" not in own:
+        merged["accent_text"] = readable_on(merged["accent"])
+    if ("text" in own or "background" in own) and "muted" not in own:
+        muted = _mix(merged["text"], merged["background"], 0.76)
+        ok = contrast(muted, merged["background"]) >= MIN_CONTRAST
+        merged["muted"] = muted if ok else merged["text"]
+    return merged
+
+
+CONTRAST_PAIRS = (
+    ("text", "background"),
+    ("muted", "background"),
+    ("accent_text", "accent"),
+)
+
+
+def guide_theme_problems(
+    app_theme: dict[str, Any], guide_theme: dict[str, Any]
+) -> list[dict[str, str]]:
+    """What makes a guide's theme hard to read once merged over its app's theme, as field
+    errors on the guide's own colours (`theme.text`, ...)."""
+    merged = merged_theme(app_theme, guide_theme)
+    problems: list[dict[str, str]] = []
+    for fore, back in CONTRAST_PAIRS:
+        ratio = contrast(merged[fore], merged[back])
+        if ratio >= MIN_CONTRAST or (fore not in guide_theme and back not in guide_theme):
+            # Neither is the guide's: a derived colour failing with the one it follows
+            # (marked there), or the app's own theme.
+            continue
+        field = fore if fore in guide_theme else back
+        other = back if field == fore else fore
+        if any(problem["field"] == f"theme.{field}" for problem in problems):
+            continue  # one message a field: the first pair it fails
+        problems.append(
+            {
+                "field": f"theme.{field}",
+                "message": f"contrast with {other.replace('_', ' ')} is {ratio:.1f}:1; "
+                f"it needs at least {MIN_CONTRAST}:1 to be readable",
+            }
+        )
+    return problems
 
 
 def validate_theme(values: dict[str, str]) -> dict[str, Any]:

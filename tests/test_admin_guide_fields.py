@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from sqlmodel import col, select
 from starlette.testclient import TestClient
 
@@ -257,3 +258,170 @@ def test_a_walkthrough_step_names_its_own_button(client: TestClient, db: Databas
     assert response.status_code == 303, response.text
     contents = [step["content"] for step in stored(db).to_plain()["steps"]]
     assert contents == [{"button": "Show me"}, {}]
+
+
+class TestAdvanceByEventAndDelay:
+    def test_an_event_and_a_delay_are_saved_and_shown_again(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"steps-0-advance_event": "  Report created ", "steps-1-advance_delay": "90"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        steps = stored(db).to_plain()["steps"]
+        assert [(s["advance_event"], s["advance_delay"]) for s in steps] == [
+            ("Report created", None),
+            (None, 90),
+        ]
+        shown = dict(editor_fields(client, guide_id))
+        assert shown["steps-0-advance_event"] == "Report created"
+        assert shown["steps-1-advance_delay"] == "90"
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            ("0", "Input should be greater than or equal to 1"),
+            ("3601", "Input should be less than or equal to 3600"),
+            ("soon", "Input should be a valid integer, unable to parse string as an integer"),
+        ],
+    )
+    def test_a_bad_delay_is_marked_at_its_field_and_nothing_typed_is_lost(
+        self, client: TestClient, db: Database, typed: str, message: str
+    ) -> None:
+        guide_id = setup(client, db)
+        changes = {"steps-1-advance_delay": typed, "steps-0-title": "Typed title"}
+        fields = [(n, changes.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {"steps-1-advance_delay": message}
+        assert 'id="steps-1-advance_delay-error"' in response.text
+        assert response.context["form"].steps[1]["advance_delay"] == typed
+        assert response.context["form"].steps[0]["title"] == "Typed title"
+
+    def test_a_checklist_has_no_advance_fields(self, client: TestClient, db: Database) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+            guide = make_guide(
+                session, app, "list", kind="checklist", steps=[{"content": {"id": "a"}}]
+            )
+        sign_in(client, "owner@example.com")
+
+        names = dict(editor_fields(client, guide.id or 0))
+
+        assert "steps-0-advance_event" not in names
+        assert "steps-0-advance_delay" not in names
+
+
+class TestGuideTheme:
+    def test_the_guides_own_colours_are_saved_and_shown_again(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"theme_accent": "#0F766E", "theme_radius": "2"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 303, response.text
+        assert stored(db).to_plain()["theme"] == {"accent": "#0f766e", "radius": 2}
+        shown = dict(editor_fields(client, guide_id))
+        assert (shown["theme_accent"], shown["theme_radius"], shown["theme_text"]) == (
+            "#0f766e",
+            "2",
+            "",
+        )
+
+    def test_an_unreadable_theme_is_marked_at_its_field_and_nothing_typed_is_lost(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"theme_background": "#111827", "steps-0-title": "Typed title"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        form = response.context["form"]
+        assert form.errors == {
+            "theme_background": "contrast with text is 1.2:1; "
+            "it needs at least 4.5:1 to be readable"
+        }
+        assert form.form_error == "Nothing was saved. Please fix the fields marked below."
+        assert 'id="theme_background-error"' in response.text
+        assert 'value="#111827"' in response.text
+        assert form.steps[0]["title"] == "Typed title"
+        assert stored(db).to_plain()["theme"] is None
+
+    def test_a_colour_that_is_not_one_is_marked_at_its_field(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        fields = [
+            (n, "teal" if n == "theme_accent" else v) for n, v in editor_fields(client, guide_id)
+        ]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert response.context["form"].errors == {"theme_accent": "use a colour like #4338ca"}
+
+
+class TestDragToReorder:
+    def test_a_step_dropped_elsewhere_moves_there_with_its_translations(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+            guide = make_guide(
+                session, app, "reports", steps=3, translations=RICH_GUIDE["translations"]
+            )
+        sign_in(client, "owner@example.com")
+        fields = editor_fields(client, guide.id or 0)
+
+        response = submit(client, guide.id or 0, fields, "move_to:2:0")
+
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert [step["title"] for step in form.steps] == ["Step 3", "Step 1", "Step 2"]
+        assert [step["title"] for step in form.translations[0]["steps"]] == [
+            "",
+            "Nouveau rapport",
+            "Fin",
+        ]
+        assert stored(db).to_plain()["steps"][0]["title"] == "Step 1"  # not saved yet
+
+    @pytest.mark.parametrize("op", ["move_to:5:0", "move_to:0:9", "move_to:x:1", "move_to:1"])
+    def test_a_move_outside_the_steps_changes_nothing(
+        self, client: TestClient, db: Database, op: str
+    ) -> None:
+        guide_id = setup(client, db)
+
+        response = submit(client, guide_id, editor_fields(client, guide_id), op)
+
+        assert response.status_code == 200
+        assert [step["title"] for step in response.context["form"].steps] == ["Step 1", "Step 2"]
+
+
+def test_the_guide_page_shows_its_advance_rules_and_theme(client: TestClient, db: Database) -> None:
+    with db.write() as session:
+        make_admin(session)
+        app = make_workspace_app(session)
+        steps = [{"title": "One", "advance_event": "Report <b>made</b>"}, {"advance_delay": 30}]
+        guide = make_guide(
+            session, app, "rules", steps=steps, kind="walkthrough", theme={"radius": 0}
+        )
+    sign_in(client, "owner@example.com")
+
+    page = client.get(f"/admin/guides/{guide.id}")
+
+    assert page.status_code == 200
+    assert "moves on when <code>Report &lt;b&gt;made&lt;/b&gt;</code> happens" in page.text
+    assert "moves on after 30 s" in page.text
+    assert "its own: <code>radius 0</code>" in page.text

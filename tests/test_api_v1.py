@@ -259,6 +259,30 @@ class TestGuides:
         assert response.json()["code"] == "invalid_payload"
         assert {f["field"] for f in response.json()["fields"]} == {"kind", "priority"}
 
+    def test_an_unreadable_theme_is_refused_with_its_field_and_nothing_saved(
+        self, client: TestClient, world: World
+    ) -> None:
+        dark = {**document("dark"), "theme": {"background": "#111827"}}
+
+        response = call(client, "POST", f"/api/v1/apps/{world.app_id}/guides", world.write, dark)
+
+        assert response.status_code == 422
+        assert response.json() == {
+            "error": "dark: the theme is hard to read: theme.background: contrast with text "
+            "is 1.2:1; it needs at least 4.5:1 to be readable",
+            "code": "invalid_payload",
+            "status": 422,
+            "fields": [
+                {
+                    "field": "theme.background",
+                    "message": "contrast with text is 1.2:1; "
+                    "it needs at least 4.5:1 to be readable",
+                }
+            ],
+        }
+        listed = call(client, "GET", f"/api/v1/apps/{world.app_id}/guides", world.write)
+        assert "dark" not in {guide["slug"] for guide in listed.json()["guides"]}
+
     def test_malformed_json_is_a_400(self, client: TestClient, world: World) -> None:
         response = call(
             client,

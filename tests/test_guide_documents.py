@@ -53,9 +53,12 @@ class TestValidDocument:
                     "placement": "auto",
                     "missing_target": "skip",
                     "advance": "button",
+                    "advance_event": None,
+                    "advance_delay": None,
                     "content": {},
                 }
             ],
+            "theme": None,
             "translations": {},
         }
         assert list(plain) == list(GuideDocument.model_fields)
@@ -266,3 +269,39 @@ class TestLimits:
             600_000,
             20_000,
         )
+
+
+class TestAdvanceRules:
+    def test_an_event_name_is_trimmed_and_a_delay_kept(self) -> None:
+        steps = [{"title": "A", "advance_event": " Saved ", "advance_delay": 3600}]
+        plain = GuideDocument.model_validate(document(kind="modal", steps=steps)).to_plain()
+
+        assert (plain["steps"][0]["advance_event"], plain["steps"][0]["advance_delay"]) == (
+            "Saved",
+            3600,
+        )
+
+    @pytest.mark.parametrize(
+        ("rule", "value", "message"),
+        [
+            ("advance_event", "  ", "Value error, name the event, or leave it out"),
+            ("advance_delay", 0, "Input should be greater than or equal to 1"),
+            ("advance_delay", 3601, "Input should be less than or equal to 3600"),
+        ],
+    )
+    def test_bad_rules_are_named_at_their_step(
+        self, rule: str, value: object, message: str
+    ) -> None:
+        steps = [{"title": "A"}, {"title": "B", rule: value}]
+
+        assert errors_of(document(kind="modal", steps=steps)) == [(("steps", 1, rule), message)]
+
+    def test_a_checklists_items_do_not_move_on_by_themselves(self) -> None:
+        steps = [{"content": {"id": "a"}, "advance_delay": 5}]
+
+        assert errors_of(document(kind="checklist", steps=steps)) == [
+            (
+                ("steps", 0, "advance_delay"),
+                "a checklist's items do not move on by themselves",
+            )
+        ]

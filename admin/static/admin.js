@@ -109,3 +109,85 @@
     if (button) field.form.requestSubmit(button);
   });
 })();
+
+// Steps (and checklist items) reorder by drag and drop: dropping one asks the server to move
+// it (`op=move_to:FROM:TO`, a normal CSRF-protected submit that saves nothing, like the ↑ and
+// ↓ buttons that stay for keyboards and pages without this file), so everything typed,
+// translations included, moves with it.
+(function () {
+  'use strict';
+  const found = /** @type {HTMLElement | null} */ (document.querySelector('[data-reorder]'));
+  if (!found) return;
+  const list = found;
+  /** @type {HTMLElement | null} */
+  let dragged = null;
+
+  /** @param {EventTarget | null} node */
+  function stepOf(node) {
+    const element = /** @type {HTMLElement | null} */ (node instanceof Element ? node.closest('[data-step-index]') : null);
+    return element && list.contains(element) ? element : null;
+  }
+
+  /** @param {DragEvent} event @param {HTMLElement} step */
+  function after(event, step) {
+    const box = step.getBoundingClientRect();
+    return event.clientY > box.top + box.height / 2;
+  }
+
+  function clear() {
+    list.querySelectorAll('.drop-before, .drop-after').forEach(function (node) {
+      node.classList.remove('drop-before', 'drop-after');
+    });
+  }
+
+  list.addEventListener('dragstart', function (event) {
+    const handle = event.target instanceof Element && event.target.closest('.drag-handle');
+    const step = stepOf(event.target);
+    if (!handle || !step || !event.dataTransfer) return;
+    dragged = step;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', step.getAttribute('data-step-index') || '');
+    event.dataTransfer.setDragImage(step, 16, 16);
+    step.classList.add('dragging');
+  });
+
+  list.addEventListener('dragover', function (event) {
+    const step = stepOf(event.target);
+    if (!dragged || !step) return;
+    event.preventDefault();
+    clear();
+    if (step !== dragged) step.classList.add(after(event, step) ? 'drop-after' : 'drop-before');
+  });
+
+  list.addEventListener('dragend', function () {
+    if (dragged) dragged.classList.remove('dragging');
+    dragged = null;
+    clear();
+  });
+
+  list.addEventListener('drop', function (event) {
+    const step = stepOf(event.target);
+    const source = dragged;
+    if (!source || !step) return;
+    event.preventDefault();
+    const from = Number(source.getAttribute('data-step-index'));
+    const over = Number(step.getAttribute('data-step-index'));
+    // Where it lands once taken out of the list: before or after the step it is over.
+    let to = over + (after(event, step) ? 1 : 0);
+    if (to > from) to -= 1;
+    clear();
+    source.classList.remove('dragging');
+    dragged = null;
+    const form = /** @type {HTMLFormElement | null} */ (list.closest('form'));
+    if (!form || to === from) return;
+    const button = document.createElement('button');
+    button.type = 'submit';
+    button.name = 'op';
+    button.value = 'move_to:' + from + ':' + to;
+    button.hidden = true;
+    button.formNoValidate = true;
+    button.formAction = form.action.split('#')[0] + '#step-' + to;
+    form.appendChild(button);
+    form.requestSubmit(button);
+  });
+})();

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from admin.guard import current_admin
 from admin.guide_form import (
     GuideForm,
+    add_errors,
     apply_step_operation,
     blank_form,
     form_from_document,
@@ -22,14 +23,15 @@ from admin.templating import render
 from admin.views.apps import app_of_workspace
 from admin.views.common import audit, db_of, redirect_to, text
 from guides import store
-from guides.authoring import guide_document, save_guide
-from guides.documents import SLUG_PATTERN
-from guides.errors import AppNotFound, GuideNotFound
+from guides.authoring import SavedGuide, guide_document, save_guide
+from guides.documents import SLUG_PATTERN, GuideDocument
+from guides.errors import AppNotFound, GuideNotFound, InvalidPayload
 from guides.kinds import KINDS
 from guides.listing import EDITED_WITHIN_DAYS, GuideFilters, list_guides, page_values
 from guides.models import App, Guide, GuideStatus
 from guides.publishing import has_unpublished_changes
 from guides.sanitize import render_markdown
+from guides.themes import theme_for
 from server.sessions import SignedIn
 
 FREQUENCIES = ["once", "until_completed", "every_session"]
@@ -120,6 +122,7 @@ def _editor(
             "triggers": TRIGGERS,
             "struggle_signals": STRUGGLE_SIGNALS,
             "previews": previews,
+            "app_theme": theme_for(app.theme),
         },
         status_code=status_code,
     )
@@ -159,6 +162,20 @@ def create(request: Request) -> Response:
         return _editor(request, app, None, form)
     slug = form.values["slug"].strip() or slugify(form.values["name"])
     form.values["slug"] = slug
+    try:
+        saved, document = _create(request, app, form, slug)
+    except InvalidPayload as invalid:
+        add_errors(form, invalid.fields)
+        document = None
+    if document is None or saved is None:
+        return _editor(request, app, None, form, status_code=422)
+    return redirect_to(request, "admin:guides:detail", guide_id=saved.guide.id, done="created")
+
+
+def _create(
+    request: Request, app: App, form: GuideForm, slug: str
+) -> tuple[SavedGuide | None, GuideDocument | None]:
+    saved = None
     with db_of(request).write() as session:
         if SLUG_PATTERN.fullmatch(slug) and store.guide_by_slug(session, app.id or 0, slug):
             form.errors["slug"] = "another guide of this app has this slug; choose another"
@@ -177,9 +194,7 @@ def create(request: Request) -> Response:
                 target_label=saved.guide.name,
                 after=document.to_plain(),
             )
-    if document is None:
-        return _editor(request, app, None, form, status_code=422)
-    return redirect_to(request, "admin:guides:detail", guide_id=saved.guide.id, done="created")
+    return saved, document
 
 
 def slugify(name: str) -> str:
@@ -235,6 +250,20 @@ def update(request: Request) -> Response:
     document = to_document(form, slug=guide.slug, status=guide.status)
     if document is None:
         return _editor(request, app, guide, form, status_code=422)
+    try:
+        saved = _update(request, admin, document)
+    except InvalidPayload as invalid:
+        add_errors(form, invalid.fields)
+        return _editor(request, app, guide, form, status_code=422)
+    return redirect_to(
+        request,
+        "admin:guides:detail",
+        guide_id=guide.id,
+        done="saved" if saved.changed else "unchanged",
+    )
+
+
+def _update(request: Request, admin: SignedIn, document: GuideDocument) -> SavedGuide:
     with db_of(request).write() as session:
         guide, app = guide_of_workspace(session, admin, request.path_params["guide_id"])
         before = guide_document(session=session, guide=guide).to_plain()
@@ -250,12 +279,7 @@ def update(request: Request) -> Response:
                 before=before,
                 after=document.to_plain(),
             )
-    return redirect_to(
-        request,
-        "admin:guides:detail",
-        guide_id=guide.id,
-        done="saved" if saved.changed else "unchanged",
-    )
+    return saved
 
 
 def document_summary(guide: Guide) -> dict[str, Any]:

@@ -45,6 +45,8 @@ export interface SignpostEvents {
   'survey-answered': SurveyAnsweredDetail;
   'checklist-item-completed': GuideEventDetail;
   struggle: StruggleDetail;
+  /** A name given to `track()`, or a struggle signal's name (`struggle: true`) as it is seen. */
+  track: { name: string; struggle?: true };
   error: { message: string; where: string };
 }
 

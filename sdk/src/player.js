@@ -180,6 +180,11 @@ export function playGuide(options) {
       event.stopPropagation();
       act(action);
     });
+    // The author's other advance rules, in the step's scope: an event (`signpost:track`: a
+    // name given to `track()`, or a struggle signal; no name matches an unset rule, so the
+    // listener needs no test) or a delay in seconds.
+    scope.listen(document, 'signpost:track', (/** @type {CustomEvent} */ event) => event.detail.name === step.advance_event && act('next'));
+    if (step.advance_delay) scope.timeout(() => act('next'), step.advance_delay * 1e3);
     const place = view.place;
     if (target) {
       anchor.revealTarget(target);

@@ -16,6 +16,8 @@
  * @property {'top' | 'bottom' | 'left' | 'right' | 'auto'} [placement]
  * @property {'wait' | 'skip' | 'center' | 'end'} [missing_target]
  * @property {'button' | 'target_click'} [advance] `target_click`: a click on the target also moves on
+ * @property {string} [advance_event] also moves on when this is tracked or this struggle signal seen
+ * @property {number} [advance_delay] also moves on by itself this many seconds after it shows
  * @property {Record<string, any>} [content] kind-specific (guides/kinds.py)
  */
 /**
@@ -43,6 +45,7 @@
  * @property {{type: 'page_load' | 'manual', delay_ms?: number}} trigger
  * @property {'once' | 'until_completed' | 'every_session'} frequency
  * @property {Step[]} steps
+ * @property {import('./styles.js').Theme} [theme] its own, merged over the app's by the server
  */
 
 /** @type {Map<string, RegExp | null>} */

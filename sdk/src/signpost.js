@@ -201,9 +201,10 @@ export function createSignpost(config) {
   function play(ui, kind, guide) {
     if (!stage) {
       stage = /** @type {import('./stage.js').Stage} */ (ui.createStage(scope));
-      stage.theme(state.session ? state.session.theme : undefined);
       stage.locale(state.locale);
     }
+    // A guide with a theme of its own carries the whole of it (the server merged it over the app's).
+    stage.theme(guide.theme || (state.session ? state.session.theme : undefined));
     const saved = state.get(guide);
     const fresh = saved.completed || saved.dismissed;
     /** @type {Player} */
@@ -326,7 +327,6 @@ export function createSignpost(config) {
     const labels = session.labels || {};
     for (const key in labels) if (!pinned.includes('label_' + key)) /** @type {any} */ (config)['label_' + key] = labels[key];
     state.session = session;
-    if (stage) stage.theme(session.theme);
     const player = state.player;
     if (player && !session.guides.some((guide) => guide.id === player.guide.id)) {
       player.stop();
@@ -380,6 +380,7 @@ export function createSignpost(config) {
       if (typeof name !== 'string' || !name) throw new Error('track() needs a name');
       record('track', null, null, { ...flatten(properties, 49), name: name.slice(0, 1000) });
       tickOff({ event: name });
+      emit('track', { name });
     }),
 
     show: guard('show', (/** @type {unknown} */ guide_id) => {

@@ -35,10 +35,11 @@ export function createStage(scope) {
         host.setAttribute('dir', dir);
         shadow = host.attachShadow({ mode: 'open' });
         adoptStyles(shadow);
-        applyTheme(host, theme);
         const node = host;
         scope.defer(() => node.remove());
       }
+      // Each time, so the theme of the guide being drawn applies (cheap: a few properties).
+      applyTheme(host, theme);
       if (!host.isConnected) document.body.appendChild(host);
       return shadow;
     },
@@ -73,7 +74,6 @@ export function createStage(scope) {
     /** @param {Theme | undefined} next */
     theme(next) {
       theme = next;
-      if (host) applyTheme(host, theme);
     },
 
     /**

@@ -39,6 +39,8 @@ export function startStruggle({ core, scope, add, fail, load, config }) {
         fail(/** @type {Error} */ (error));
       }
       emit('struggle', signal);
+      // A step may move on when a signal is seen (its `advance_event`), as on a tracked name.
+      emit('track', { name: signal.signal, struggle: true });
     },
     record: (signal) => {
       const { url, guide_id, guide_version, step_index, ...properties } = signal;
