@@ -4,8 +4,10 @@
 // Builds the core (`signpost.js`, what the snippet loads), its ES-module twin (`signpost.mjs`,
 // src/module.js, for apps that bundle their own code) and one chunk per file in
 // src/chunks/ (`ui.js` with the player, tooltip and walkthrough; one per other guide kind),
-// each a minified IIFE. The core loads chunks with a script element when a guide needs
-// them, pinned by a hash of all chunks (`SIGNPOST_BUILD`). Prints raw, gzip (-9) and
+// each an IIFE bundled by esbuild and minified again by terser, with the SDK's internal
+// properties (INTERNAL_PROPERTIES) renamed by one table shared by every file. The core
+// loads chunks with a script element when a guide needs them, pinned by a hash of all
+// chunks (`SIGNPOST_BUILD`). Prints raw, gzip (-9) and
 // brotli sizes of each file and of every path to a first guide on screen.
 
 import { copyFileSync, readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the code on the path to a first guide on screen (gzip -9). */
 export const GZIP_BUDGET_BYTES = 12 * 1024;
 /** A looser ceiling for the paths still over the budget (docs/sdk.md, "Size"). */
-export const GZIP_CEILING_BYTES = 14 * 1024;
+export const GZIP_CEILING_BYTES = 12800;
 /** The paths held to the ceiling only, until they fit the budget. */
 export const OVER_BUDGET = ['survey on an element', 'tooltip found by its clues'];
 /**
@@ -101,7 +103,9 @@ export const INTERNAL_PROPERTIES = [
   'place',
   'act',
   'record',
-  // The kit a kind's renderer gets (render/kit.js).
+  // A card's spec (render/popover.js) and the kit a kind's renderer gets (render/kit.js).
+  'close_label',
+  'extra',
   'make',
   'stepButtons',
   'stepProgress',
