@@ -18,13 +18,24 @@ DEFAULT_THEME: dict[str, Any] = {
 }
 
 
-def theme_for(app_theme: dict[str, Any]) -> dict[str, Any]:
-    return {**DEFAULT_THEME, **{k: v for k, v in app_theme.items() if k in DEFAULT_THEME}}
-
-
 THEME_COLOURS = ("accent", "accent_text", "text", "muted", "background")
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# What button text falls back to when the app's own is unreadable: the darker is gray-900.
+BUTTON_TEXT_CHOICES = ("#ffffff", "#111827")
+
+
+def theme_for(app_theme: dict[str, Any]) -> dict[str, Any]:
+    """The theme the SDK gets. Its `accent_text` (button text on the accent) is always
+    readable: `validate_theme` refuses an unreadable pair, and a theme stored any other way
+    gets white or near-black, whichever contrasts more. The SDK uses it as sent."""
+    theme = {**DEFAULT_THEME, **{k: v for k, v in app_theme.items() if k in DEFAULT_THEME}}
+    accent, accent_text = str(theme["accent"]), str(theme["accent_text"])
+    if not HEX_COLOUR.fullmatch(accent):
+        theme["accent"] = accent = DEFAULT_THEME["accent"]
+    if not HEX_COLOUR.fullmatch(accent_text) or contrast(accent_text, accent) < MIN_CONTRAST:
+        theme["accent_text"] = max(BUTTON_TEXT_CHOICES, key=lambda text: contrast(text, accent))
+    return theme
 
 
 def contrast(first: str, second: str) -> float:

@@ -134,3 +134,82 @@ def test_the_committed_core_loads_chunks_of_its_own_build(fresh_build: dict[str,
 def test_every_build_file_runs_under_a_strict_csp(pattern: str) -> None:
     for path in sorted([*DIST_PATH.glob("*.js"), *DIST_PATH.glob("*.mjs")]):
         assert not re.search(pattern, path.read_text()), f"{path.name} contains {pattern!r}"
+
+
+def built_code(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text() for path in [*folder.glob("*.js"), *folder.glob("*.mjs")]}
+
+
+def property_uses(name: str, code: str) -> int:
+    """How often `name` is a property in minified code: `.name`, `{name:`, `,name(` ..."""
+    return len(re.findall(rf"[.{{,]{re.escape(name)}(?![\w$-])", code))
+
+
+def test_internal_properties_are_shortened_in_every_build_file(
+    fresh_build: dict[str, Any],
+) -> None:
+    table: dict[str, str] = fresh_build["properties"]
+    assert table, "sdk/build.mjs INTERNAL_PROPERTIES is empty"
+    assert len(set(table.values())) == len(table), f"two properties share a short name: {table}"
+    left = {
+        file: [name for name in table if property_uses(name, code)]
+        for file, code in built_code(fresh_build["outdir"]).items()
+    }
+    assert {file: names for file, names in left.items() if names} == {}
+
+
+@pytest.mark.parametrize(
+    ("chunk", "exports"),
+    [
+        ("ui", ["playGuide", "createStage", "canStyle", "renderers"]),
+        ("anchor", ["placeCard", "viewportRect", "revealTarget", "waitForTarget"]),
+        ("find", ["bestCandidate"]),
+    ],
+)
+def test_a_chunk_and_the_core_call_its_exports_by_the_same_short_names(
+    fresh_build: dict[str, Any], chunk: str, exports: list[str]
+) -> None:
+    """Chunks are built one by one, yet one name table serves them all and the core."""
+    table: dict[str, str] = fresh_build["properties"]
+    code = built_code(fresh_build["outdir"])
+    for name in exports:
+        short = table[name]
+        assert property_uses(short, code[chunk + ".js"]), f"{chunk}.js does not export {short}"
+        users = [
+            file
+            for file, text in code.items()
+            if file != chunk + ".js" and property_uses(short, text)
+        ]
+        assert users, f"no other build file calls {chunk}'s {name} as {short}"
+
+
+def test_internal_properties_never_cross_a_boundary(fresh_build: dict[str, Any]) -> None:
+    """No shortened name is public API, a JSON or storage field, or read through a string."""
+    root = SDK_DIR.parent
+    names = list(fresh_build["properties"])
+    public = " ".join(path.read_text() for path in (SDK_DIR / "types").glob("*.ts"))
+    docs = " ".join(path.read_text() for path in (root / "docs").glob("*.md"))
+    python = " ".join(
+        path.read_text()
+        for folder in ("server", "guides", "analytics", "admin")
+        for path in (root / folder).rglob("*.py")
+    )
+    sources = " ".join(path.read_text() for path in (SDK_DIR / "src").rglob("*.js"))
+    crossing = {
+        name: where
+        for name in names
+        if (
+            where := [
+                label
+                for label, found in [
+                    ("sdk/types", re.search(rf"\b{name}\b", public)),
+                    ("docs", re.search(rf"`{name}[`(]", docs)),
+                    ("server strings", re.search(rf"[\"']{name}[\"']", python)),
+                    ("SDK strings", re.search(rf"[\"']{name}[\"']", sources)),
+                    ("SDK computed keys", re.search(rf"[\w$]\[\s*{name}\s*\]", sources)),
+                ]
+                if found
+            ]
+        )
+    }
+    assert crossing == {}

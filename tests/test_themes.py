@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guides.errors import InvalidPayload
-from guides.themes import DEFAULT_THEME, contrast, validate_theme
+from guides.themes import DEFAULT_THEME, contrast, theme_for, validate_theme
 
 
 class TestContrast:
@@ -19,6 +19,35 @@ class TestContrast:
     def test_the_default_theme_is_readable(self) -> None:
         assert contrast(DEFAULT_THEME["text"], DEFAULT_THEME["background"]) >= 4.5
         assert contrast(DEFAULT_THEME["accent_text"], DEFAULT_THEME["accent"]) >= 4.5
+
+
+class TestThemeFor:
+    def test_the_app_theme_is_sent_over_the_defaults(self) -> None:
+        sent = theme_for({"accent": "#0f766e", "radius": 4, "unknown": 1})
+
+        assert sent == {**DEFAULT_THEME, "accent": "#0f766e", "radius": 4}
+
+    def test_a_readable_button_text_is_sent_as_the_app_chose_it(self) -> None:
+        assert theme_for({"accent": "#fde68a", "accent_text": "#1f2937"})["accent_text"] == (
+            "#1f2937"
+        )
+
+    @pytest.mark.parametrize(
+        ("stored", "accent_text"),
+        [
+            ({"accent": "#fde68a"}, "#111827"),  # light accent, default white text: unreadable
+            ({"accent": "#1e3a8a", "accent_text": "#1e40af"}, "#ffffff"),
+            ({"accent": "#fde68a", "accent_text": "yellow"}, "#111827"),
+            ({"accent": "teal"}, "#ffffff"),  # not a colour: the default accent and its text
+        ],
+    )
+    def test_an_unreadable_stored_button_text_is_replaced_by_black_or_white(
+        self, stored: dict[str, str], accent_text: str
+    ) -> None:
+        sent = theme_for(stored)
+
+        assert sent["accent_text"] == accent_text
+        assert contrast(sent["accent_text"], sent["accent"]) >= 4.5
 
 
 class TestValidateTheme:

@@ -8,6 +8,7 @@
 /**
  * @typedef {Object} Theme
  * @property {string} [accent]
+ * @property {string} [accent_text] button text on the accent, chosen readable by the server
  * @property {string} [text]
  * @property {string} [background]
  * @property {number} [radius]
@@ -18,6 +19,7 @@
 /** Defaults meet WCAG 2.2 AA: text 14.7:1 and muted text 6.4:1 on white, white on accent 6.3:1. */
 export const defaultTheme = Object.freeze({
   accent: '#4f46e5',
+  accent_text: '#ffffff',
   text: '#1f2937',
   background: '#ffffff',
   radius: 8,
@@ -44,23 +46,6 @@ export function adoptStyles(root) {
 }
 
 /**
- * Black or white, whichever contrasts more with a `#rgb`/`#rrggbb` colour (white otherwise),
- * so buttons stay readable on any accent an author picks.
- * @param {string} color
- */
-export function readableOn(color) {
-  const hex = /^#([\da-f]{3}|[\da-f]{6})$/i.exec(color.trim());
-  if (!hex) return '#ffffff';
-  const digits = hex[1].length === 3 ? hex[1].replace(/./g, '$&$&') : hex[1];
-  const [r, g, b] = [0, 2, 4].map((i) => {
-    // The sRGB curve, within 1% of the exact piecewise one.
-    return (parseInt(digits.slice(i, i + 2), 16) / 255) ** 2.2;
-  });
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#ffffff' : '#111827';
-}
-
-/**
  * Set the theme on the host element through CSSOM (allowed under a strict CSP, unlike a
  * style attribute in markup). Missing values fall back to the defaults.
  * @param {HTMLElement} host
@@ -70,7 +55,8 @@ export function applyTheme(host, theme) {
   const given = { ...defaultTheme, ...theme };
   const values = {
     '--sp-accent': given.accent,
-    '--sp-on-accent': readableOn(String(given.accent)),
+    // The server picks it for contrast with the accent (guides/themes.py `theme_for`).
+    '--sp-on-accent': given.accent_text,
     '--sp-text': given.text,
     '--sp-bg': given.background,
     '--sp-radius': Number(given.radius) + 'px',
