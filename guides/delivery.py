@@ -40,7 +40,7 @@ from guides.resource_center import for_sdk
 from guides.sanitize import contains_nul
 from guides.stall import per_step, stall_thresholds
 from guides.targeting import Audience
-from guides.themes import merged_theme, theme_for
+from guides.themes import sdk_theme
 
 MAX_TRAITS = 100
 # How long a process keeps an app's live guides before reloading them, although nothing was
@@ -161,7 +161,7 @@ def themed(payload: dict[str, Any], app_theme: dict[str, Any]) -> dict[str, Any]
     over the app's, with the derived ones worked out again (guides/themes.py)."""
     if not payload.get("theme"):
         return payload
-    return {**payload, "theme": merged_theme(app_theme, payload["theme"])}
+    return {**payload, "theme": sdk_theme(app_theme, payload["theme"])}
 
 
 def pick_locale(available: dict[str, Any], wanted: str | None) -> str | None:
@@ -358,7 +358,7 @@ def _answer(
     answer: dict[str, Any] = {
         "user": {"id": request.user_id or request.anonymous_id, "anonymous": anonymous},
         "stamp": str(delivery.stamp),
-        "theme": theme_for(app.theme),
+        "theme": sdk_theme(app.theme),
         "struggle": struggle_for_sdk(app.struggle),
         "labels": labels_for(request.locale),
         "guides": [themed(guide.localized(request.locale), app.theme) for guide in chosen],

@@ -4,7 +4,10 @@ the app's. Every colour pair meets WCAG 2.2 AA contrast (4.5:1)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
+
+from guides import json_codec
 
 DEFAULT_THEME: dict[str, Any] = {
     "accent": "#4338ca",  # indigo-700: 7.7:1 against white, the button text colour
@@ -84,6 +87,24 @@ def merged_theme(app_theme: dict[str, Any], guide_theme: dict[str, Any]) -> dict
         ok = contrast(muted, merged["background"]) >= MIN_CONTRAST
         merged["muted"] = muted if ok else merged["text"]
     return merged
+
+
+def sdk_theme(
+    app_theme: dict[str, Any], guide_theme: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`theme_for(app_theme)`, or `merged_theme` with a guide's own theme, remembered by the
+    themes' JSON: every session answer carries them, and working out contrasts on each would
+    undo what bench/delivery.py gained. The dict returned is shared: never change it."""
+    guide_json = json_codec.dumps_bytes(guide_theme) if guide_theme else b""
+    return _sdk_theme(json_codec.dumps_bytes(app_theme), guide_json)
+
+
+@lru_cache(maxsize=1024)
+def _sdk_theme(app_json: bytes, guide_json: bytes) -> dict[str, Any]:
+    app_theme = json_codec.loads(app_json)
+    if not guide_json:
+        return theme_for(app_theme)
+    return merged_theme(app_theme, json_codec.loads(guide_json))
 
 
 CONTRAST_PAIRS = (
