@@ -3,6 +3,10 @@ process, loopback, rate limit off), beside raw sqlite3 `executemany` of the same
 the same schema, 50 per commit, in the same run.
 
     .venv/bin/python -m bench.ingest [--batches 4000] [--clients 16] [--database postgresql]
+                                     [--no-sessions]
+
+Each batch is one browsing session: its events carry one `session_id`, as the SDK sends
+them, unless `--no-sessions` (the events of SDKs older than session ids).
 
 16 connections by default: in use, many pages post at once, and group commit stores the
 batches that wait together (with 4 the server waits on its clients more than on its work).
@@ -19,6 +23,7 @@ import statistics
 import tempfile
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,15 +36,19 @@ BATCH = 50
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def make_batches(key: str, guides: list[int], count: int) -> list[dict[str, Any]]:
+def make_batches(
+    key: str, guides: list[int], count: int, *, sessions: bool = True
+) -> list[dict[str, Any]]:
     """Realistic batches: each user walks guides (shown, steps, completion or exit), with
-    some tracks and searches; four batches per user; ids time-ordered like the SDK's."""
+    some tracks and searches; four batches per user, each a session of its own; ids
+    time-ordered like the SDK's."""
     rng = random.Random(7)
     now = datetime.now(UTC)
     batches = []
     counter = 0
     for b in range(count):
         events = []
+        session = {"session_id": str(uuid.UUID(int=rng.getrandbits(128)))} if sessions else {}
         start = now - timedelta(days=rng.randrange(30), seconds=rng.randrange(86_400))
         while len(events) < BATCH:
             guide = rng.choice(guides)
@@ -65,6 +74,7 @@ def make_batches(key: str, guides: list[int], count: int) -> list[dict[str, Any]
                     "timestamp": start.isoformat(),
                     "url": "https://app.example.com/reports",
                     "properties": properties,
+                    **session,
                 }
                 if type not in ("track", "resource_center_searched"):
                     event |= {"guide_id": guide, "guide_version": 1, "step_index": step}
@@ -165,13 +175,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP connections")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES)
+    parser.add_argument(
+        "--sessions",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="give the events session ids, as the SDK does (--no-sessions: older SDKs)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         with fresh_database(args.database, folder, args.postgres_url) as url:
             key, guides = seed(url)
-            batches = make_batches(key, guides, args.batches)
+            batches = make_batches(key, guides, args.batches, sessions=args.sessions)
             bodies = [json.dumps(b).encode() for b in batches]
             with running_server(url, folder, ingest_rate_per_second="0") as base:
                 seconds, latencies, errors = post_all(base, bodies, args.clients)
@@ -179,7 +195,8 @@ def main() -> None:
         latencies.sort()
         print(
             f"HTTP ingestion ({args.database}, 1 uvicorn process, {args.clients} clients,"
-            f" batches of {BATCH}): {events} events in {seconds:.1f} s ="
+            f" batches of {BATCH}, {'with' if args.sessions else 'without'} session ids):"
+            f" {events} events in {seconds:.1f} s ="
             f" {events / seconds:,.0f} events/s; errors {errors};"
             f" latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
             f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
