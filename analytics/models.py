@@ -264,6 +264,35 @@ class ActiveUserDay(SQLModel, table=True):
     end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
 
 
+class ActiveSessionDay(SQLModel, table=True):
+    """Each SDK session's active UTC days (any event with a session id): the sessions
+    struggle is a share of, where the SDK sends session ids."""
+
+    __tablename__ = "active_session_day"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    session_id: uuid.UUID = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
+class StruggleSessionDay(SQLModel, table=True):
+    """In which SDK session users struggled where, per UTC day: distinct sessions of any
+    range of days are counted from these rows (events with a session id only)."""
+
+    __tablename__ = "struggle_session_day"
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    page: str = _key(max_length=200)
+    selector: str = _key(max_length=200)
+    signal: str = _key(max_length=20)
+    guide_id: int = _key()
+    step_index: int = _key()
+    session_id: uuid.UUID = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
 class TargetSessionDay(SQLModel, table=True):
     """The SDK sessions in which a guide step was due, per UTC day: `missing` False when the
     step was shown in the session, True when its target was missing. Distinct sessions of any
@@ -293,6 +322,8 @@ ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     StruggleDaily,
     StruggleUserDay,
     ActiveUserDay,
+    ActiveSessionDay,
+    StruggleSessionDay,
     TargetSessionDay,
 )
 

@@ -153,6 +153,8 @@ def _negate(delta: RollupDelta) -> None:
     # a day, the sessions a step was due in) name the user and go with the user's other rows.
     delta.struggle.users.clear()
     delta.struggle.active.clear()
+    delta.struggle.active_sessions.clear()
+    delta.struggle.sessions.clear()
     delta.targets.rows.clear()
     for row in delta.struggle.daily.values():
         row["occurrences"] = -row["occurrences"]

@@ -123,6 +123,7 @@ class RollupDelta:
             step_index=step_index,
             properties=properties,
             day=day,
+            session_id=session_id,
         )
         if type == EventType.struggle_detected:
             return

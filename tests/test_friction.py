@@ -151,9 +151,36 @@ class TestFrictionReport:
             report = friction_report(session=session, app_id=app.id or 0, period=PERIOD)
 
         (row,) = report.rows
+        assert report.basis == "user-days"  # these events carry no session id
         assert (row.users, row.sessions, row.occurrences, row.previous) == (1, 2, 4, 2)
         assert row.trend == pytest.approx(1.0)
         assert row.share == pytest.approx(1.0)
+
+    def test_sessions_are_sdk_sessions_where_events_carry_their_id(
+        self, db: Database, app: App
+    ) -> None:
+        tabs = [str(uuid.uuid4()) for _ in range(5)]
+        # u1 struggles in one of four tabs of the same day, twice; u2 uses one tab calmly.
+        send(db, app, "u1", [struggle("dead_click", session_id=tabs[0]) for _ in range(2)])
+        for tab in tabs[1:4]:
+            track = event("track", timestamp=NOON, properties={"name": "x"}, session_id=tab)
+            send(db, app, "u1", [track])
+        send(
+            db,
+            app,
+            "u2",
+            [event("track", timestamp=NOON, properties={"name": "x"}, session_id=tabs[4])],
+        )
+
+        with db.read() as session:
+            report = friction_report(session=session, app_id=app.id or 0, period=PERIOD)
+            steps = friction_report(session=session, app_id=app.id or 0, period=PERIOD, by="page")
+
+        (row,) = report.rows
+        assert (report.basis, report.sessions) == ("sessions", 5)
+        assert (row.users, row.sessions, row.occurrences) == (1, 1, 2)
+        assert row.share == pytest.approx(1 / 5)  # by user-days it would be 1 of 2
+        assert [(r.page, r.sessions) for r in steps.rows] == [("/reports", 1)]
 
     def test_by_page_by_step_and_by_signal(self, db: Database, app: App) -> None:
         with db.write() as session:

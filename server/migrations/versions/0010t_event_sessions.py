@@ -1,6 +1,7 @@
-"""event sessions: the SDK's session id on each raw event (NULL for older SDKs), and the
+"""event sessions: the SDK's session id on each raw event (NULL for older SDKs), the
 sessions in which each guide step was due, shown or with its target missing
-(analytics/target_sessions.py). Rows for events stored before this revision come from
+(analytics/target_sessions.py), and the sessions active and struggling per day
+(analytics/struggle.py). Rows for events stored before this revision come from
 `signpost analytics rebuild`; those events have no session id, so there are none.
 
 Revision ID: 0010t
@@ -11,12 +12,15 @@ Create Date: 2026-12-05 12:45:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0010t"
 down_revision: str | None = "0009a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+String = sqlmodel.sql.sqltypes.AutoString
 
 
 def upgrade() -> None:
@@ -41,7 +45,46 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "active_session_day",
+        sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("end_user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["end_user_id"], ["end_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("app_id", "day", "session_id", "end_user_id"),
+    )
+    op.create_table(
+        "struggle_session_day",
+        sa.Column("app_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("page", String(length=200), nullable=False),
+        sa.Column("selector", String(length=200), nullable=False),
+        sa.Column("signal", String(length=20), nullable=False),
+        sa.Column("guide_id", sa.Integer(), nullable=False),
+        sa.Column("step_index", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("end_user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["end_user_id"], ["end_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint(
+            "app_id",
+            "day",
+            "page",
+            "selector",
+            "signal",
+            "guide_id",
+            "step_index",
+            "session_id",
+            "end_user_id",
+        ),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("struggle_session_day")
+    op.drop_table("active_session_day")
     op.drop_table("target_session_day")
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_column("session_id")
