@@ -104,6 +104,8 @@ def _statements(insert: Any) -> dict[str, Any]:
     active = ActiveUserDay.__table__  # type: ignore[attr-defined]
     daily = StruggleDaily.__table__  # type: ignore[attr-defined]
     users = StruggleUserDay.__table__  # type: ignore[attr-defined]
+    active_sessions = ActiveSessionDay.__table__  # type: ignore[attr-defined]
+    sessions = StruggleSessionDay.__table__  # type: ignore[attr-defined]
     upsert = insert(daily)
     return {
         "active": insert(active).on_conflict_do_nothing(),
@@ -117,8 +119,8 @@ def _statements(insert: Any) -> dict[str, Any]:
             },
         ),
         "users": insert(users).on_conflict_do_nothing(),
-        "active_sessions": insert(ActiveSessionDay.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
-        "sessions": insert(StruggleSessionDay.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
+        "active_sessions": insert(active_sessions).on_conflict_do_nothing(),
+        "sessions": insert(sessions).on_conflict_do_nothing(),
     }
 
 

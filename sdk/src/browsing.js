@@ -48,7 +48,7 @@ export function createBrowsing(storage, key) {
      * @param {QueueItem} item
      */
     stamp(item) {
-      if (!item.event.session_id) item.event.session_id = at(Date.parse(item.event.timestamp) || Date.now(), item.anonymous_id);
+      if (item && item.event && !item.event.session_id) item.event.session_id = at(Date.parse(item.event.timestamp) || Date.now(), item.anonymous_id);
     },
   };
 }

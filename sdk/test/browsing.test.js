@@ -85,3 +85,8 @@ test('stamp gives an event its session by its own time, and keeps one it has', (
   assert.notEqual(late.event.session_id, early.event.session_id);
   assert.equal(old.event.session_id, '0192f5a0-11aa-7c00-8d00-abcdef012345');
 });
+
+test('stamp leaves what is not a queued event alone', () => {
+  const browsing = createBrowsing(new TabStorage(), KEY);
+  assert.doesNotThrow(() => [null, {}, { event: null }].forEach(browsing.stamp));
+});
