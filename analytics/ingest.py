@@ -325,6 +325,9 @@ def prepare_batch(app_id: int, batch: EventBatch, received_at: datetime) -> Prep
             "every event of the batch is invalid",
             fields=[f for r in rejected for f in r["fields"]],
         )
+    # One object per session id: the rows of a batch (one session, mostly) then share it, and
+    # the bulk writes convert it for the database once per batch instead of once per row.
+    sessions: dict[uuid.UUID | None, uuid.UUID | None] = {None: None}
     rows = [
         {
             "app_id": app_id,
@@ -338,7 +341,7 @@ def prepare_batch(app_id: int, batch: EventBatch, received_at: datetime) -> Prep
             "properties": event.properties,
             "occurred_at": corrected_time(event.timestamp, batch.sent_at, received_at),
             "received_at": received_at,
-            "session_id": event.session_id,
+            "session_id": sessions.setdefault(event.session_id, event.session_id),
         }
         for _, event in valid
     ]

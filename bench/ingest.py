@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import fresh_database, running_server, seed
+from bench.common import fresh_database, seed, server_process
 from tests.factories import uuid7
 
 BATCH = 50
@@ -118,6 +119,16 @@ def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[
     return time.perf_counter() - began, latencies, errors[0]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process so far (Linux); None elsewhere. Steadier than
+    wall time on a shared machine, where other work stretches every request."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def raw_sqlite(folder: Path, batches: list[dict[str, Any]]) -> float:
     """The same events with plain sqlite3 into the same (migrated) schema; events/s."""
     with fresh_database("sqlite", folder, "") as url:
@@ -189,8 +200,10 @@ def main() -> None:
             key, guides = seed(url)
             batches = make_batches(key, guides, args.batches, sessions=args.sessions)
             bodies = [json.dumps(b).encode() for b in batches]
-            with running_server(url, folder, ingest_rate_per_second="0") as base:
+            with server_process(url, folder, ingest_rate_per_second="0") as (base, process):
+                before = cpu_seconds(process.pid)
                 seconds, latencies, errors = post_all(base, bodies, args.clients)
+                after = cpu_seconds(process.pid)
         events = len(bodies) * BATCH
         latencies.sort()
         print(
@@ -201,6 +214,8 @@ def main() -> None:
             f" latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
             f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
         )
+        if before is not None and after is not None:
+            print(f"server CPU time: {(after - before) / events * 1e6:.0f} µs per event")
         raw_folder = folder / "raw"
         raw_folder.mkdir()
         rate = raw_sqlite(raw_folder, batches)
