@@ -142,14 +142,15 @@ class RollupDelta:
             self.items[(guide_id, item, day)]["completions"] += 1
             self._first(end_user_id, (guide_id, ALL_VERSIONS, WHOLE_GUIDE, ITEM_METRIC, item), day)
             return
-        self.targets.add(
-            end_user_id=end_user_id,
-            type=type,
-            guide_id=guide_id,
-            step_index=step_index,
-            session_id=session_id,
-            day=day,
-        )
+        if session_id is not None:  # events of older SDKs cost nothing here
+            self.targets.add(
+                end_user_id=end_user_id,
+                type=type,
+                guide_id=guide_id,
+                step_index=step_index,
+                session_id=session_id,
+                day=day,
+            )
         for version in (guide_version, ALL_VERSIONS):
             self._guide_event(end_user_id, type, guide_id, version, step_index, properties, day)
 
