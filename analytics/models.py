@@ -264,11 +264,18 @@ class ActiveUserDay(SQLModel, table=True):
     end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
 
 
+# The per-session rollups are written at every batch and read only by their key: on SQLite
+# the key is the table (WITHOUT ROWID), one B-tree to insert into instead of a table and
+# its key's index.
+SESSION_TABLE = {"sqlite_with_rowid": False}
+
+
 class ActiveSessionDay(SQLModel, table=True):
     """Each SDK session's active UTC days (any event with a session id): the sessions
     struggle is a share of, where the SDK sends session ids."""
 
     __tablename__ = "active_session_day"
+    __table_args__ = SESSION_TABLE
 
     app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
     day: date = _key()
@@ -281,6 +288,7 @@ class StruggleSessionDay(SQLModel, table=True):
     range of days are counted from these rows (events with a session id only)."""
 
     __tablename__ = "struggle_session_day"
+    __table_args__ = SESSION_TABLE
 
     app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
     day: date = _key()
@@ -301,6 +309,7 @@ class TargetSessionDay(SQLModel, table=True):
     users, so each user's rows are theirs alone (privacy export and erasure)."""
 
     __tablename__ = "target_session_day"
+    __table_args__ = SESSION_TABLE
 
     app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
     day: date = _key()

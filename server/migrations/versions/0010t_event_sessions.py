@@ -24,6 +24,7 @@ String = sqlmodel.sql.sqltypes.AutoString
 
 
 def upgrade() -> None:
+    # The session tables are WITHOUT ROWID on SQLite (analytics/models.py, SESSION_TABLE).
     # A nullable column without a default: no table rewrite, on SQLite nor on PostgreSQL
     # (where it reaches every monthly partition of `event`).
     op.add_column("event", sa.Column("session_id", sa.Uuid(), nullable=True))
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "app_id", "day", "guide_id", "step_index", "session_id", "missing", "end_user_id"
         ),
+        sqlite_with_rowid=False,
     )
 
 
@@ -54,6 +56,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["app_id"], ["app.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["end_user_id"], ["end_user.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("app_id", "day", "session_id", "end_user_id"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "struggle_session_day",
@@ -79,6 +82,7 @@ def upgrade() -> None:
             "session_id",
             "end_user_id",
         ),
+        sqlite_with_rowid=False,
     )
 
 
