@@ -1,6 +1,10 @@
 """The friction report: pages, elements and guide steps ranked by struggle (users affected,
 then occurrences), with the share of sessions that struggled there and the trend against the
-period before. What customer-success teams read to decide where help is needed."""
+period before. What customer-success teams read to decide where help is needed.
+
+A session is an SDK session (one browser tab, until 30 minutes without an event) when the
+period's events carry session ids; when none does (SDKs older than session ids) it is one
+user's active UTC day, and the report's `basis` says which."""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ class FrictionRow:
     occurrences: int = 0
     count: int = 0  # clicks of rage clicks, fields of abandoned forms, ...
     users: int = 0
-    sessions: int = 0
+    sessions: int = 0  # that struggled here, counted as the report's `basis` says
     share: float = 0.0  # of the period's sessions
     previous: int = 0  # occurrences in the period before
 
@@ -57,6 +61,7 @@ class FrictionReport:
     signal: str | None
     sessions: int
     rows: list[FrictionRow]
+    basis: str = "sessions"  # "sessions" (SDK sessions) or "user-days" (no session ids)
 
 
 def _period_before(period: Period) -> Period:
@@ -88,15 +93,25 @@ def friction_report(
         row.occurrences += int(occurrences)
         row.count += int(count)
         row.role, row.text = row.role or role, row.text or text
+    total = store.browsing_sessions(session, app_id, period)
+    basis = "sessions" if total else "user-days"
     for record in store.users_and_sessions(session, app_id, period, by, signal):
         key = tuple(record[:width])
         if key in rows:
-            rows[key].users, rows[key].sessions = int(record[width]), int(record[width + 1])
+            rows[key].users = int(record[width])
+            if not total:
+                rows[key].sessions = int(record[width + 1])
+    if total:
+        for record in store.struggling_sessions(session, app_id, period, by, signal):
+            key = tuple(record[:width])
+            if key in rows:
+                rows[key].sessions = int(record[width])
+    else:
+        total = store.active_sessions(session, app_id, period)
     for record in store.occurrences_by_signal(session, app_id, _period_before(period), by, signal):
         key = tuple(record[:width])
         if key in rows:
             rows[key].previous += int(record[width + 1])
-    total = store.active_sessions(session, app_id, period)
     names = store.guide_names(session, app_id) if by == "step" else {}
     for key, row in rows.items():
         values = dict(zip(GROUPINGS[by], key, strict=True))
@@ -113,7 +128,7 @@ def friction_report(
         rows.values(),
         key=lambda r: (-r.users, -r.occurrences, r.page, r.selector, r.guide_id or 0),
     )
-    return FrictionReport(period, by, signal, total, ranked[:limit])
+    return FrictionReport(period, by, signal, total, ranked[:limit], basis)
 
 
 __all__ = ["GROUPINGS", "FrictionReport", "FrictionRow", "friction_report"]

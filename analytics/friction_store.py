@@ -10,7 +10,14 @@ from sqlalchemy import Row, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from analytics.models import NO_GUIDE, ActiveUserDay, StruggleDaily, StruggleUserDay
+from analytics.models import (
+    NO_GUIDE,
+    ActiveSessionDay,
+    ActiveUserDay,
+    StruggleDaily,
+    StruggleSessionDay,
+    StruggleUserDay,
+)
 from analytics.store import Period
 from guides.models import Guide
 
@@ -77,6 +84,31 @@ def active_sessions(session: Session, app_id: int, period: Period) -> int:
     return int(
         session.execute(
             select_columns(func.count()).where(
+                table.c.app_id == app_id, table.c.day.between(period.start, period.end)
+            )
+        ).scalar_one()
+    )
+
+
+def struggling_sessions(
+    session: Session, app_id: int, period: Period, by: str, signal: str | None = None
+) -> Sequence[Row[Any]]:
+    """(group columns..., distinct SDK sessions) per place, for events with a session id."""
+    table = StruggleSessionDay.__table__  # type: ignore[attr-defined]
+    group = [table.c[name] for name in GROUPINGS[by]]
+    return session.execute(
+        select_columns(*group, func.count(func.distinct(table.c.session_id)))
+        .where(*_where(table, app_id, period, by, signal))
+        .group_by(*group)
+    ).all()
+
+
+def browsing_sessions(session: Session, app_id: int, period: Period) -> int:
+    """Distinct SDK sessions with any event in the period (0 when no event had one)."""
+    table = ActiveSessionDay.__table__  # type: ignore[attr-defined]
+    return int(
+        session.execute(
+            select_columns(func.count(func.distinct(table.c.session_id))).where(
                 table.c.app_id == app_id, table.c.day.between(period.start, period.end)
             )
         ).scalar_one()

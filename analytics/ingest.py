@@ -66,6 +66,8 @@ class EventIn(BaseModel):
     guide_version: int | None = Field(None, ge=1, le=MAX_ID, validate_default=True)
     step_index: int | None = Field(None, ge=0, le=1000, validate_default=True)
     properties: dict[str, PropertyValue] = Field(default_factory=dict, validate_default=True)
+    # The SDK's session id (sdk/src/browsing.js); absent from older SDKs' events.
+    session_id: uuid.UUID | None = None
 
     @field_validator("timestamp")
     @classmethod
@@ -110,6 +112,14 @@ class EventIn(BaseModel):
         if nul:
             raise ValueError("must not contain NUL characters")
         return value
+
+    @field_validator("session_id", mode="wrap")
+    @classmethod
+    def _session_uuid(cls, value: Any, handler: Any) -> uuid.UUID | None:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise ValueError("must be a UUID, as the SDK makes for each session") from None
 
     @field_validator("url")
     @classmethod
@@ -315,6 +325,9 @@ def prepare_batch(app_id: int, batch: EventBatch, received_at: datetime) -> Prep
             "every event of the batch is invalid",
             fields=[f for r in rejected for f in r["fields"]],
         )
+    # One object per session id: the rows of a batch (one session, mostly) then share it, and
+    # the bulk writes convert it for the database once per batch instead of once per row.
+    sessions: dict[uuid.UUID | None, uuid.UUID | None] = {None: None}
     rows = [
         {
             "app_id": app_id,
@@ -328,6 +341,7 @@ def prepare_batch(app_id: int, batch: EventBatch, received_at: datetime) -> Prep
             "properties": event.properties,
             "occurred_at": corrected_time(event.timestamp, batch.sent_at, received_at),
             "received_at": received_at,
+            "session_id": sessions.setdefault(event.session_id, event.session_id),
         }
         for _, event in valid
     ]

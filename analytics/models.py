@@ -91,6 +91,9 @@ class Event(SQLModel, table=True):
     properties: dict[str, Any] = Field(default_factory=dict, sa_type=JSONColumn)
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The SDK's session (one browser tab until 30 minutes without events or a reset());
+    # NULL for events of SDKs older than session ids and of server-side tracking.
+    session_id: uuid.UUID | None = None
 
 
 # Rollups. Their keys use two sentinels so that every page reads few rows:
@@ -261,6 +264,62 @@ class ActiveUserDay(SQLModel, table=True):
     end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
 
 
+# The per-session rollups are written at every batch and read only by their key: on SQLite
+# the key is the table (WITHOUT ROWID), one B-tree to insert into instead of a table and
+# its key's index.
+SESSION_TABLE = {"sqlite_with_rowid": False}
+
+
+class ActiveSessionDay(SQLModel, table=True):
+    """Each SDK session's active UTC days (any event with a session id): the sessions
+    struggle is a share of, where the SDK sends session ids."""
+
+    __tablename__ = "active_session_day"
+    __table_args__ = SESSION_TABLE
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    session_id: uuid.UUID = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
+class StruggleSessionDay(SQLModel, table=True):
+    """In which SDK session users struggled where, per UTC day: distinct sessions of any
+    range of days are counted from these rows (events with a session id only)."""
+
+    __tablename__ = "struggle_session_day"
+    __table_args__ = SESSION_TABLE
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    page: str = _key(max_length=200)
+    selector: str = _key(max_length=200)
+    signal: str = _key(max_length=20)
+    guide_id: int = _key()
+    step_index: int = _key()
+    session_id: uuid.UUID = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
+class TargetSessionDay(SQLModel, table=True):
+    """The SDK sessions in which a guide step was due, per UTC day: `missing` False when the
+    step was shown in the session, True when its target was missing. Distinct sessions of any
+    range of days are counted from these rows (analytics/targeting_health.py). Only events
+    that carry a session id are here. A session that spans an `identify()` has rows for both
+    users, so each user's rows are theirs alone (privacy export and erasure)."""
+
+    __tablename__ = "target_session_day"
+    __table_args__ = SESSION_TABLE
+
+    app_id: int = _key(foreign_key="app.id", ondelete="CASCADE")
+    day: date = _key()
+    guide_id: int = _key(foreign_key="guide.id", ondelete="CASCADE")
+    step_index: int = _key()
+    session_id: uuid.UUID = _key()
+    missing: bool = _key()
+    end_user_id: int = _key(foreign_key="end_user.id", ondelete="CASCADE")
+
+
 ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     GuideDaily,
     StepDuration,
@@ -272,6 +331,9 @@ ROLLUP_MODELS: tuple[type[SQLModel], ...] = (
     StruggleDaily,
     StruggleUserDay,
     ActiveUserDay,
+    ActiveSessionDay,
+    StruggleSessionDay,
+    TargetSessionDay,
 )
 
 

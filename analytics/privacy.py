@@ -150,9 +150,12 @@ def _subtract_from_rollups(session: Session, app_id: int, end_user_id: int) -> N
 
 def _negate(delta: RollupDelta) -> None:
     # Struggle counts are subtracted; their per-user rows (who struggled, who was active on
-    # a day) name the user and go with the user's other rows.
+    # a day, the sessions a step was due in) name the user and go with the user's other rows.
     delta.struggle.users.clear()
     delta.struggle.active.clear()
+    delta.struggle.active_sessions.clear()
+    delta.struggle.sessions.clear()
+    delta.targets.rows.clear()
     for row in delta.struggle.daily.values():
         row["occurrences"] = -row["occurrences"]
         row["count"] = -row["count"]

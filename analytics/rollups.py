@@ -12,6 +12,7 @@ arrives late the user moves from the later day's count to the earlier one.
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from analytics.models import (
     SurveyValueDaily,
 )
 from analytics.struggle import StruggleDelta, apply_struggle
+from analytics.target_sessions import TargetSessions, apply_target_sessions
 from guides.bulk import execute_many, is_sqlite, select_rows
 from guides.models import Guide
 
@@ -95,6 +97,7 @@ class RollupDelta:
     # (end_user_id, FirstKey) -> earliest day seen in these events
     first: dict[tuple[int, FirstKey], date] = field(default_factory=dict)
     struggle: StruggleDelta = field(default_factory=StruggleDelta)
+    targets: TargetSessions = field(default_factory=TargetSessions)
 
     def add(
         self,
@@ -107,6 +110,7 @@ class RollupDelta:
         properties: Mapping[str, Any],
         occurred_at: datetime,
         url: str = "",
+        session_id: uuid.UUID | None = None,
     ) -> None:
         """Count one stored event. The caller passes only events of this app's own guides
         (or with no guide), as guide states do."""
@@ -119,6 +123,7 @@ class RollupDelta:
             step_index=step_index,
             properties=properties,
             day=day,
+            session_id=session_id,
         )
         if type == EventType.struggle_detected:
             return
@@ -137,6 +142,15 @@ class RollupDelta:
             self.items[(guide_id, item, day)]["completions"] += 1
             self._first(end_user_id, (guide_id, ALL_VERSIONS, WHOLE_GUIDE, ITEM_METRIC, item), day)
             return
+        if session_id is not None:  # events of older SDKs cost nothing here
+            self.targets.add(
+                end_user_id=end_user_id,
+                type=type,
+                guide_id=guide_id,
+                step_index=step_index,
+                session_id=session_id,
+                day=day,
+            )
         for version in (guide_version, ALL_VERSIONS):
             self._guide_event(end_user_id, type, guide_id, version, step_index, properties, day)
 
@@ -213,6 +227,7 @@ class RollupDelta:
             properties=row.properties,
             occurred_at=row.occurred_at,
             url=row.url,
+            session_id=row.session_id,
         )
 
     def count_user(self, key: FirstKey, day: date, delta: int) -> None:
@@ -236,6 +251,7 @@ def record_rollups(session: Session, *, app_id: int, events: Iterable[Mapping[st
             properties=event["properties"],
             occurred_at=event["occurred_at"],
             url=event["url"],
+            session_id=event.get("session_id"),
         )
     apply(session, delta)
 
@@ -257,6 +273,7 @@ def apply(
     elif delta.first:
         _settle_first_seen(session, delta, all_users_new=all_users_new)
     apply_struggle(session, delta.app_id, delta.struggle)
+    apply_target_sessions(session, delta.app_id, delta.targets)
     app = {"app_id": delta.app_id}
     _upsert(
         session,
@@ -488,6 +505,7 @@ EVENT_COLUMNS: tuple[Any, ...] = (
     Event.properties,
     Event.occurred_at,
     Event.url,
+    Event.session_id,
 )
 
 

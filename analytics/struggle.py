@@ -6,6 +6,7 @@ rebuilt with them."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from sqlmodel import Session
 from analytics.models import (
     NO_GUIDE,
     NO_STEP,
+    ActiveSessionDay,
     ActiveUserDay,
     EventType,
     StruggleDaily,
+    StruggleSessionDay,
     StruggleUserDay,
 )
 from guides.bulk import execute_many, for_session, per_dialect
@@ -53,6 +56,10 @@ class StruggleDelta:
     )
     users: set[tuple[int, date, PlaceKey]] = field(default_factory=set)
     active: set[tuple[date, int]] = field(default_factory=set)
+    # The same by SDK session, for events that carry one: (day, session, user), and
+    # (day, place, session, user).
+    active_sessions: set[tuple[date, uuid.UUID, int]] = field(default_factory=set)
+    sessions: set[tuple[date, PlaceKey, uuid.UUID, int]] = field(default_factory=set)
 
     def add(
         self,
@@ -64,8 +71,11 @@ class StruggleDelta:
         step_index: int | None,
         properties: Mapping[str, Any],
         day: date,
+        session_id: uuid.UUID | None = None,
     ) -> None:
         self.active.add((day, end_user_id))
+        if session_id is not None:
+            self.active_sessions.add((day, session_id, end_user_id))
         if type != EventType.struggle_detected:
             return
         place = (
@@ -82,16 +92,20 @@ class StruggleDelta:
         row["role"] = str(properties.get("role") or "")[:40]
         row["text"] = str(properties.get("text") or "")[:100]
         self.users.add((end_user_id, day, place))
+        if session_id is not None:
+            self.sessions.add((day, place, session_id, end_user_id))
 
 
 _PLACE = ("page", "selector", "signal", "guide_id", "step_index")
 
 
 def _statements(insert: Any) -> dict[str, Any]:
-    """The three writes of `apply_struggle` for one dialect, built once."""
+    """The writes of `apply_struggle` for one dialect, built once."""
     active = ActiveUserDay.__table__  # type: ignore[attr-defined]
     daily = StruggleDaily.__table__  # type: ignore[attr-defined]
     users = StruggleUserDay.__table__  # type: ignore[attr-defined]
+    active_sessions = ActiveSessionDay.__table__  # type: ignore[attr-defined]
+    sessions = StruggleSessionDay.__table__  # type: ignore[attr-defined]
     upsert = insert(daily)
     return {
         "active": insert(active).on_conflict_do_nothing(),
@@ -105,6 +119,8 @@ def _statements(insert: Any) -> dict[str, Any]:
             },
         ),
         "users": insert(users).on_conflict_do_nothing(),
+        "active_sessions": insert(active_sessions).on_conflict_do_nothing(),
+        "sessions": insert(sessions).on_conflict_do_nothing(),
     }
 
 
@@ -136,6 +152,30 @@ def apply_struggle(session: Session, app_id: int, delta: StruggleDelta) -> None:
             [
                 {"app_id": app_id, "end_user_id": u, "day": d, **dict(zip(_PLACE, p, strict=True))}
                 for u, d, p in sorted(delta.users)
+            ],
+        )
+    if delta.active_sessions:
+        execute_many(
+            session,
+            statements["active_sessions"],
+            [
+                {"app_id": app_id, "day": d, "session_id": s, "end_user_id": u}
+                for d, s, u in sorted(delta.active_sessions)
+            ],
+        )
+    if delta.sessions:
+        execute_many(
+            session,
+            statements["sessions"],
+            [
+                {
+                    "app_id": app_id,
+                    "day": d,
+                    **dict(zip(_PLACE, p, strict=True)),
+                    "session_id": s,
+                    "end_user_id": u,
+                }
+                for d, p, s, u in sorted(delta.sessions)
             ],
         )
 

@@ -1,12 +1,18 @@
-"""Targeting health: per guide step, how often its target element was missing when the step
-was due (`target_missing` against `step_shown` + `target_missing`, from the guide rollups),
-this week against the week before; steps whose target broke recently are flagged. A
-missing target is the first sign that the app changed under a guide."""
+"""Targeting health: per guide step, the share of sessions in which its target element was
+missing when the step was due (sessions with `target_missing` against sessions with
+`step_shown` or `target_missing`, from `target_session_day`), this week against the week
+before; steps whose target broke recently are flagged. A missing target is the first sign
+that the app changed under a guide.
+
+Events from SDKs older than session ids carry none. A step with no session in a week is
+measured as before, by events (`target_missing` against `step_shown` + `target_missing`,
+from the guide rollups), and says so: its `basis` is `events`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy import func
 from sqlalchemy import select as select_columns
@@ -15,10 +21,28 @@ from sqlmodel import Session
 from analytics.friction_store import guide_names
 from analytics.models import ALL_VERSIONS, GuideDaily
 from analytics.store import Period
+from analytics.target_sessions import sessions_per_step
 
 WINDOW_DAYS = 7
 BROKEN_SHARE = 0.25  # a step whose target is missing this often is broken...
-BROKEN_MISSES = 3  # ...once it was missing at least this many times
+BROKEN_MISSES = 3  # ...once it was missing in at least this many sessions (or times)
+
+
+class Basis(StrEnum):
+    """What `attempts` and `missing` count."""
+
+    sessions = "sessions"  # distinct SDK sessions
+    events = "events"  # events, for a week without session ids (older SDKs)
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    attempts: int
+    missing: int
+    basis: Basis
+
+
+NOT_DUE = StepCounts(0, 0, Basis.sessions)
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,8 @@ class StepHealth:
     missing: int
     previous_attempts: int
     previous_missing: int
+    basis: Basis = Basis.sessions
+    previous_basis: Basis = Basis.sessions
 
     @property
     def share(self) -> float:
@@ -48,8 +74,13 @@ class StepHealth:
             and self.previous_share < BROKEN_SHARE
         )
 
+    @property
+    def unit(self) -> str:
+        """What was counted, in words: "sessions", or "times due" for events."""
+        return "sessions" if self.basis == Basis.sessions else "times due"
 
-def _step_counts(
+
+def _event_counts(
     session: Session, app_id: int, period: Period
 ) -> dict[tuple[int, int], tuple[int, int]]:
     table = GuideDaily.__table__  # type: ignore[attr-defined]
@@ -71,6 +102,21 @@ def _step_counts(
     return {(g, s): (int(shown) + int(missing), int(missing)) for g, s, shown, missing in rows}
 
 
+def _step_counts(
+    session: Session, app_id: int, period: Period
+) -> dict[tuple[int, int], StepCounts]:
+    """Per step due in `period`: distinct sessions, or events where no session was seen."""
+    counts = {
+        key: StepCounts(attempts, missing, Basis.events)
+        for key, (attempts, missing) in _event_counts(session, app_id, period).items()
+        if attempts
+    }
+    for row in sessions_per_step(session, app_id, period):
+        guide_id, step, due, missing = tuple(row)
+        counts[(guide_id, step)] = StepCounts(int(due), int(missing), Basis.sessions)
+    return counts
+
+
 def targeting_health(
     *, session: Session, app_id: int, today: date | None = None
 ) -> list[StepHealth]:
@@ -80,19 +126,22 @@ def targeting_health(
     current = _step_counts(session, app_id, now)
     previous = _step_counts(session, app_id, before)
     names = guide_names(session, app_id)
-    steps = [
-        StepHealth(
-            guide_id=guide_id,
-            guide_name=names.get(guide_id, ""),
-            step_index=step,
-            attempts=attempts,
-            missing=missing,
-            previous_attempts=previous.get((guide_id, step), (0, 0))[0],
-            previous_missing=previous.get((guide_id, step), (0, 0))[1],
+    steps = []
+    for (guide_id, step), counts in current.items():
+        earlier = previous.get((guide_id, step), NOT_DUE)
+        steps.append(
+            StepHealth(
+                guide_id=guide_id,
+                guide_name=names.get(guide_id, ""),
+                step_index=step,
+                attempts=counts.attempts,
+                missing=counts.missing,
+                previous_attempts=earlier.attempts,
+                previous_missing=earlier.missing,
+                basis=counts.basis,
+                previous_basis=earlier.basis,
+            )
         )
-        for (guide_id, step), (attempts, missing) in current.items()
-        if attempts
-    ]
     return sorted(steps, key=lambda s: (-s.share, -s.missing, s.guide_name, s.step_index))
 
 
@@ -105,4 +154,4 @@ def broken_targets(*, session: Session, app_id: int, today: date | None = None) 
     ]
 
 
-__all__ = ["StepHealth", "broken_targets", "targeting_health"]
+__all__ = ["Basis", "StepHealth", "broken_targets", "targeting_health"]

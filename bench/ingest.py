@@ -3,6 +3,10 @@ process, loopback, rate limit off), beside raw sqlite3 `executemany` of the same
 the same schema, 50 per commit, in the same run.
 
     .venv/bin/python -m bench.ingest [--batches 4000] [--clients 16] [--database postgresql]
+                                     [--no-sessions]
+
+Each batch is one browsing session: its events carry one `session_id`, as the SDK sends
+them, unless `--no-sessions` (the events of SDKs older than session ids).
 
 16 connections by default: in use, many pages post at once, and group commit stores the
 batches that wait together (with 4 the server waits on its clients more than on its work).
@@ -13,33 +17,39 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import sqlite3
 import statistics
 import tempfile
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import fresh_database, running_server, seed
+from bench.common import fresh_database, seed, server_process
 from tests.factories import uuid7
 
 BATCH = 50
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def make_batches(key: str, guides: list[int], count: int) -> list[dict[str, Any]]:
+def make_batches(
+    key: str, guides: list[int], count: int, *, sessions: bool = True
+) -> list[dict[str, Any]]:
     """Realistic batches: each user walks guides (shown, steps, completion or exit), with
-    some tracks and searches; four batches per user; ids time-ordered like the SDK's."""
+    some tracks and searches; four batches per user, each a session of its own; ids
+    time-ordered like the SDK's."""
     rng = random.Random(7)
     now = datetime.now(UTC)
     batches = []
     counter = 0
     for b in range(count):
         events = []
+        session = {"session_id": str(uuid.UUID(int=rng.getrandbits(128)))} if sessions else {}
         start = now - timedelta(days=rng.randrange(30), seconds=rng.randrange(86_400))
         while len(events) < BATCH:
             guide = rng.choice(guides)
@@ -65,6 +75,7 @@ def make_batches(key: str, guides: list[int], count: int) -> list[dict[str, Any]
                     "timestamp": start.isoformat(),
                     "url": "https://app.example.com/reports",
                     "properties": properties,
+                    **session,
                 }
                 if type not in ("track", "resource_center_searched"):
                     event |= {"guide_id": guide, "guide_version": 1, "step_index": step}
@@ -106,6 +117,16 @@ def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[
     for thread in threads:
         thread.join()
     return time.perf_counter() - began, latencies, errors[0]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process so far (Linux); None elsewhere. Steadier than
+    wall time on a shared machine, where other work stretches every request."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def raw_sqlite(folder: Path, batches: list[dict[str, Any]]) -> float:
@@ -165,25 +186,36 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP connections")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES)
+    parser.add_argument(
+        "--sessions",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="give the events session ids, as the SDK does (--no-sessions: older SDKs)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         with fresh_database(args.database, folder, args.postgres_url) as url:
             key, guides = seed(url)
-            batches = make_batches(key, guides, args.batches)
+            batches = make_batches(key, guides, args.batches, sessions=args.sessions)
             bodies = [json.dumps(b).encode() for b in batches]
-            with running_server(url, folder, ingest_rate_per_second="0") as base:
+            with server_process(url, folder, ingest_rate_per_second="0") as (base, process):
+                before = cpu_seconds(process.pid)
                 seconds, latencies, errors = post_all(base, bodies, args.clients)
+                after = cpu_seconds(process.pid)
         events = len(bodies) * BATCH
         latencies.sort()
         print(
             f"HTTP ingestion ({args.database}, 1 uvicorn process, {args.clients} clients,"
-            f" batches of {BATCH}): {events} events in {seconds:.1f} s ="
+            f" batches of {BATCH}, {'with' if args.sessions else 'without'} session ids):"
+            f" {events} events in {seconds:.1f} s ="
             f" {events / seconds:,.0f} events/s; errors {errors};"
             f" latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
             f" p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
         )
+        if before is not None and after is not None:
+            print(f"server CPU time: {(after - before) / events * 1e6:.0f} µs per event")
         raw_folder = folder / "raw"
         raw_folder.mkdir()
         rate = raw_sqlite(raw_folder, batches)

@@ -61,6 +61,9 @@ def make_guides(session: Session) -> Guides:
     )
 
 
+SESSIONS = [str(uuid.UUID(int=n << 64 | 0x7000_0000_0000_0000 | n)) for n in range(1, 4)]
+
+
 @st.composite
 def _event(draw: st.DrawFn, guides: Guides) -> dict[str, Any]:
     moment = START + timedelta(
@@ -71,6 +74,11 @@ def _event(draw: st.DrawFn, guides: Guides) -> dict[str, Any]:
         "timestamp": moment.isoformat(),
         "url": "https://app.example.com/",
     }
+    # A few SDK sessions, some shared by two users (an identify() in a session); None: an
+    # event of an SDK older than session ids.
+    session_id = draw(st.sampled_from([None, *SESSIONS]))
+    if session_id is not None:
+        body["session_id"] = session_id
     kind = draw(
         st.sampled_from(
             [

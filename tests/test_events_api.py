@@ -469,6 +469,42 @@ class TestEvents:
             assert response.json() == invalid(fields)
         assert event_count(db) == 0
 
+    @pytest.mark.parametrize("session_id", ["not-a-uuid", 42, "", "0" * 33])
+    def test_a_session_id_that_is_not_a_uuid_is_refused(
+        self, client: TestClient, db: Database, app: App, guide: Guide, session_id: Any
+    ) -> None:
+        body = event("step_shown", guide, step_index=0, session_id=session_id)
+
+        response = post(client, event_batch(app, [body]))
+
+        assert response.status_code == 422
+        assert response.json() == invalid(
+            [
+                (
+                    "events[0].session_id",
+                    "Value error, must be a UUID, as the SDK makes for each session",
+                )
+            ]
+        )
+        assert event_count(db) == 0
+
+    def test_the_session_id_is_stored_and_may_be_absent(
+        self, client: TestClient, db: Database, app: App, guide: Guide
+    ) -> None:
+        session_id = str(uuid.uuid4())
+        with_session = event("step_shown", guide, step_index=0, session_id=session_id)
+        older_sdk = event("step_shown", guide, step_index=1)
+        unset = event("step_shown", guide, step_index=2, session_id=None)
+
+        response = post(client, event_batch(app, [with_session, older_sdk, unset]))
+
+        assert response.json() == {"accepted": 3, "duplicates": 0, "rejected": []}
+        assert [(e.step_index, e.session_id) for e in stored_events(db)] == [
+            (0, uuid.UUID(session_id)),
+            (1, None),
+            (2, None),
+        ]
+
     def test_an_event_that_is_not_an_object_is_rejected_on_its_own(
         self, client: TestClient, db: Database, app: App
     ) -> None:

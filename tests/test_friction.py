@@ -151,9 +151,36 @@ class TestFrictionReport:
             report = friction_report(session=session, app_id=app.id or 0, period=PERIOD)
 
         (row,) = report.rows
+        assert report.basis == "user-days"  # these events carry no session id
         assert (row.users, row.sessions, row.occurrences, row.previous) == (1, 2, 4, 2)
         assert row.trend == pytest.approx(1.0)
         assert row.share == pytest.approx(1.0)
+
+    def test_sessions_are_sdk_sessions_where_events_carry_their_id(
+        self, db: Database, app: App
+    ) -> None:
+        tabs = [str(uuid.uuid4()) for _ in range(5)]
+        # u1 struggles in one of four tabs of the same day, twice; u2 uses one tab calmly.
+        send(db, app, "u1", [struggle("dead_click", session_id=tabs[0]) for _ in range(2)])
+        for tab in tabs[1:4]:
+            track = event("track", timestamp=NOON, properties={"name": "x"}, session_id=tab)
+            send(db, app, "u1", [track])
+        send(
+            db,
+            app,
+            "u2",
+            [event("track", timestamp=NOON, properties={"name": "x"}, session_id=tabs[4])],
+        )
+
+        with db.read() as session:
+            report = friction_report(session=session, app_id=app.id or 0, period=PERIOD)
+            steps = friction_report(session=session, app_id=app.id or 0, period=PERIOD, by="page")
+
+        (row,) = report.rows
+        assert (report.basis, report.sessions) == ("sessions", 5)
+        assert (row.users, row.sessions, row.occurrences) == (1, 1, 2)
+        assert row.share == pytest.approx(1 / 5)  # by user-days it would be 1 of 2
+        assert [(r.page, r.sessions) for r in steps.rows] == [("/reports", 1)]
 
     def test_by_page_by_step_and_by_signal(self, db: Database, app: App) -> None:
         with db.write() as session:
@@ -265,9 +292,10 @@ class TestTargetingHealth:
             health = targeting_health(session=session, app_id=app.id or 0)
             broken = broken_targets(session=session, app_id=app.id or 0)
 
-        assert [(s.step_index, s.attempts, s.missing, s.broken) for s in health] == [
-            (1, 4, 3, True),
-            (0, 4, 0, False),
+        # These events carry no session id (an older SDK): counted by events, and said so.
+        assert [(s.step_index, s.attempts, s.missing, s.broken, s.basis) for s in health] == [
+            (1, 4, 3, True, "events"),
+            (0, 4, 0, False, "events"),
         ]
         assert (health[0].share, health[0].previous_share) == (0.75, 0.0)
         assert [(s.guide_name, s.step_index) for s in broken] == [("Tour", 1)]
@@ -275,6 +303,77 @@ class TestTargetingHealth:
         overview = client.get(f"/admin/apps/{app.id}")
         assert overview.context["broken_targets"] == broken  # type: ignore[attr-defined]
         assert "Targets broke this week" in overview.text
-        assert (
-            "step 2: target missing 75% of the time (3 of 4), 0% the week before" in overview.text
+        assert "step 2: target missing 75% (3 of 4 times due), 0% the week before" in overview.text
+        report = client.get(f"/admin/apps/{app.id}/friction/")
+        assert '75% <span class="muted">(3 of 4 times due)</span>' in report.text
+        assert "Counted in times due rather than sessions" in report.text
+
+    def test_the_share_counts_sessions_however_often_a_target_was_missed_in_one(
+        self, db: Database, app: App, client: TestClient
+    ) -> None:
+        from analytics.rollups import rebuild_rollups
+        from analytics.targeting_health import broken_targets, targeting_health
+        from server import accounts
+        from tests.admin_client import sign_in
+        from tests.factories import make_admin
+
+        with db.write() as session:
+            tour = make_published_guide(session, app, "tour", steps=2)
+            make_admin(session)
+            workspace = accounts.ensure_workspace(session=session, name="Acme team")
+            accounts.add_app_to_workspace(
+                session=session, app_id=app.id or 0, workspace_id=workspace.id or 0
+            )
+        today = datetime.now(UTC).date()
+        moment = datetime(today.year, today.month, today.day, 9, tzinfo=UTC).isoformat()
+        sessions = [str(uuid.uuid4()) for _ in range(10)]
+
+        def at(session_id: str, type: str) -> dict[str, Any]:
+            return event(type, tour, step_index=1, timestamp=moment, session_id=session_id)
+
+        # 10 sessions of 4 users: 7 found the target (one twice), 3 did not, one of them
+        # five times before it showed, another after a reload (the same session again).
+        batches = {
+            "u1": [at(sessions[0], "step_shown"), at(sessions[0], "step_shown")]
+            + [at(sessions[1], "target_missing") for _ in range(5)]
+            + [at(sessions[1], "step_shown")],
+            "u2": [at(sessions[n], "step_shown") for n in (2, 3, 4)]
+            + [at(sessions[5], "target_missing")],
+            "u3": [at(sessions[n], "step_shown") for n in (6, 7)],
+            "u4": [at(sessions[8], "step_shown"), at(sessions[9], "target_missing")],
+        }
+        for user, events in batches.items():
+            send_now(db, app, user, events)
+        send_now(db, app, "u4", [at(sessions[9], "target_missing")])
+        with db.read() as session:
+            health = targeting_health(session=session, app_id=app.id or 0)
+            broken = broken_targets(session=session, app_id=app.id or 0)
+
+        assert [(s.step_index, s.attempts, s.missing, s.basis) for s in health] == [
+            (1, 10, 3, "sessions")
+        ]
+        assert (health[0].share, health[0].broken, health[0].unit) == (0.3, True, "sessions")
+        assert broken == health
+        sign_in(client, "owner@example.com")
+        overview = client.get(f"/admin/apps/{app.id}")
+        assert "step 2: target missing 30% (3 of 10 sessions), 0% the week before" in overview.text
+        report = client.get(f"/admin/apps/{app.id}/friction/")
+        assert report.context["health"] == health  # type: ignore[attr-defined]
+        assert '30% <span class="muted">(3 of 10 sessions)</span>' in report.text
+        assert "times due rather than sessions" not in report.text
+        # `signpost analytics rebuild` makes the same session rows from the raw events.
+        with db.write() as session:
+            rebuild_rollups(session, app.id or 0)
+        with db.read() as session:
+            assert targeting_health(session=session, app_id=app.id or 0) == health
+
+
+def send_now(db: Database, app: App, user: str, events: list[dict[str, Any]]) -> None:
+    with db.write() as session:
+        record_events(
+            session=session,
+            app=app,
+            batch=EventBatch.model_validate(
+                {"app_key": app.public_key, "anonymous_id": user, "events": events}
+            ),
         )

@@ -50,7 +50,7 @@ def rows_naming(db: Database, end_user_id: int) -> dict[str, int]:
 
 def test_user_tables_are_found_by_their_foreign_key_to_end_user() -> None:
     names = {table.name for table, _ in user_tables()}
-    assert {"event", "guide_state", "rollup_first_seen"} <= names
+    assert {"event", "guide_state", "rollup_first_seen", "target_session_day"} <= names
     assert "guide" not in names and "end_user" not in names
     # A table added later is covered without a change to the privacy code.
     metadata = MetaData()
@@ -188,6 +188,88 @@ class TestExportEndUser:
         assert [s["guide_id"] for s in exported["tables"]["guide_state"]] == [guides.tip.id]
         assert {r["metric"] for r in exported["tables"]["rollup_first_seen"]} == {"shown"}
         assert set(exported["tables"]) == {t.name for t, _ in user_tables()} | {"webhook_delivery"}
+
+
+class TestSessions:
+    def test_the_sessions_a_user_was_in_are_exported_then_erased_with_them(
+        self, db: Database, guides: Guides
+    ) -> None:
+        def batch(user: str, session_id: str, ids: tuple[str, str]) -> dict[str, Any]:
+            common = {
+                "timestamp": "2026-11-03T10:00:00+00:00",
+                "guide_id": guides.tour.id,
+                "guide_version": 1,
+                "step_index": 0,
+                "session_id": session_id,
+            }
+            return {
+                "app_key": guides.app.public_key,
+                "user_id": user,
+                "events": [
+                    {"event_id": ids[0], "type": "target_missing", **common},
+                    {
+                        "event_id": ids[1],
+                        "type": "struggle_detected",
+                        **common,
+                        "properties": {"signal": "rage_click", "selector": "#save"},
+                    },
+                ],
+            }
+
+        mine = "0192f5a0-0000-7000-8000-000000000001"
+        theirs = "0192f5a0-0000-7000-8000-000000000002"
+        with db.write() as session:
+            ingest(
+                session,
+                guides,
+                [
+                    batch(
+                        "user-1",
+                        mine,
+                        (
+                            "0192f5a8-0000-7000-8000-00000000000a",
+                            "0192f5a8-0000-7000-8000-00000000000b",
+                        ),
+                    ),
+                    batch(
+                        "user-2",
+                        theirs,
+                        (
+                            "0192f5a8-0000-7000-8000-00000000000c",
+                            "0192f5a8-0000-7000-8000-00000000000d",
+                        ),
+                    ),
+                ],
+            )
+        assert guides.app.id is not None
+        with db.read() as session:
+            exported = export_end_user(session=session, app_id=guides.app.id, user_id="user-1")
+        tables = exported["tables"]
+        assert [(r["session_id"], r["missing"]) for r in tables["target_session_day"]] == [
+            (mine, True)
+        ]
+        assert [r["session_id"] for r in tables["active_session_day"]] == [mine]
+        assert [r["session_id"] for r in tables["struggle_session_day"]] == [mine]
+
+        with db.write() as session:
+            deleted = delete_end_user(session=session, app_id=guides.app.id, user_id="user-1")
+
+        assert {name: deleted[name] for name in tables if name.endswith("session_day")} == {
+            "target_session_day": 1,
+            "active_session_day": 1,
+            "struggle_session_day": 1,
+        }
+        with db.read() as session:
+            left = {
+                name: sorted(str(r.session_id) for r in session.execute(select_columns(table)))
+                for table, _ in user_tables()
+                if (name := table.name).endswith("session_day")
+            }
+        assert left == {
+            "target_session_day": [theirs],
+            "active_session_day": [theirs],
+            "struggle_session_day": [theirs],
+        }
 
 
 class TestCli:

@@ -6,11 +6,15 @@
  * need no request but the session's. Events recorded before it arrives were
  * written ahead by the core to a key of their own under the queue prefix (`early`), which the
  * queue adopts at start like any other page's queue: write-ahead holds from the first event.
+ * Every event of this page gets its browsing session here (browsing.js), those written ahead
+ * too, before they are adopted.
  */
 
 import { startAuthoring } from './authoring/start.js';
+import { createBrowsing } from './browsing.js';
 import { subscribe } from './events.js';
 import { createQueue } from './queue.js';
+import { readJson, tabStorage, writeJson } from './storage.js';
 import { createTransport } from './transport.js';
 import { uuid7 } from './uuid.js';
 
@@ -21,13 +25,20 @@ import { uuid7 } from './uuid.js';
  * @param {import('./config.js').Config} options.config
  * @param {import('./storage.js').StorageLike} options.storage
  * @param {import('./scope.js').Scope} options.scope
- * @param {string} options.prefix
+ * @param {string} options.early the key of this page's events written ahead, `<queue prefix><page id>`
  * @param {(error: Error) => void} options.fail
  * @param {(name: string) => Promise<any>} options.load the chunk loader
  * @param {any} options.core the SDK core: `start` plays a guide (an author's draft),
  *   `state` holds the session and the user
  */
-export function startDelivery({ config, storage, scope, prefix, fail, load, core }) {
+export function startDelivery({ config, storage, scope, early, fail, load, core }) {
+  const prefix = early.slice(0, early.lastIndexOf(':') + 1);
+  const browsing = createBrowsing(tabStorage(), 'signpost:session:' + config.app_key);
+  const written = readJson(storage, early);
+  if (written && Array.isArray(written.items)) {
+    written.items.forEach(browsing.stamp);
+    writeJson(storage, early, written);
+  }
   const queue = createQueue({
     storage,
     prefix,
@@ -49,6 +60,7 @@ export function startDelivery({ config, storage, scope, prefix, fail, load, core
   /** @param {QueueItem} item */
   const add = (item) => {
     if (previewing.has(item.event.guide_id)) return;
+    browsing.stamp(item);
     queue.add(item);
     const dropped = queue.takeDropped();
     if (dropped) fail(new Error(dropped + ' events dropped: queue full'));

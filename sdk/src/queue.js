@@ -25,6 +25,8 @@ import { keysWithPrefix, readJson, writeJson } from './storage.js';
  * @property {number | null} guide_version
  * @property {number | null} step_index
  * @property {Record<string, string | number | boolean | null>} properties
+ * @property {string} [session_id] the browsing session (browsing.js); absent from events
+ *   queued by older SDKs, which are sent without one
  */
 /** @typedef {{event: SdkEvent, user_id: string | null, user_token?: string, anonymous_id: string}} QueueItem */
 /**

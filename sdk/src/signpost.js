@@ -56,7 +56,8 @@ export function createSignpost(config) {
           scope,
           config,
           storage,
-          prefix,
+          // This page's events written ahead; the queue prefix is the key without the page id.
+          early: earlyKey,
           fail: (/** @type {Error} */ error) => fail(error, 'events'),
           load,
           // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft through

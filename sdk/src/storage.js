@@ -41,6 +41,22 @@ export function browserStorage() {
 }
 
 /**
+ * This tab's `sessionStorage`, kept across reloads of the tab and gone with it; memory for
+ * this page when it is blocked.
+ * @returns {StorageLike}
+ */
+export function tabStorage() {
+  try {
+    const storage = window.sessionStorage;
+    storage.setItem('signpost:probe', '1');
+    storage.removeItem('signpost:probe');
+    return storage;
+  } catch (_) {
+    return pageMemory();
+  }
+}
+
+/**
  * @param {StorageLike} storage
  * @param {string} key
  * @returns {any} the parsed JSON, or null when missing or unreadable
