@@ -5,7 +5,7 @@ sessions in which each guide step was due, shown or with its target missing
 `signpost analytics rebuild`; those events have no session id, so there are none.
 
 Revision ID: 0010t
-Revises: 0009a
+Revises: 0010m
 Create Date: 2026-12-05 12:45:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010t"
-down_revision: str | None = "0009a"
+down_revision: str | None = "0010m"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
