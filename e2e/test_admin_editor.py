@@ -18,6 +18,7 @@ from e2e.conftest import RunningServer
 from guides import App
 from guides.authoring import guide_document, save_guide
 from guides.models import Guide
+from guides.publishing import archive_guide
 from server.db import Database
 from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_APP_NAME
 from tests.factories import guide_document as make_document
@@ -34,8 +35,10 @@ def browser_without_js(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def demo_guide(db: Database) -> tuple[int, str]:
-    """A three-step walkthrough in the demo app, which the demo admin may edit."""
+@pytest.fixture
+def demo_guide(db: Database) -> Iterator[int]:
+    """A three-step walkthrough in the demo app, which the demo admin may edit; archived
+    afterwards, so the shared demo app's reports (e2e/test_analytics_pages.py) never list it."""
     slug = "drag-" + secrets.token_hex(4)
     steps = [{"title": f"Step {n}", "body": f"Body {n}"} for n in (1, 2, 3)]
     with db.write() as session:
@@ -44,8 +47,11 @@ def demo_guide(db: Database) -> tuple[int, str]:
         saved = save_guide(
             session=session, app_id=app.id, document=make_document(slug, steps, kind="walkthrough")
         )
-        assert saved.guide.id is not None
-        return saved.guide.id, slug
+        guide_id = saved.guide.id
+        assert guide_id is not None
+    yield guide_id
+    with db.write() as session:
+        archive_guide(session=session, guide_id=guide_id)
 
 
 def log_in(page: Page, server: RunningServer) -> None:
@@ -70,9 +76,9 @@ def stored_titles(db: Database, guide_id: int) -> list[str]:
 
 
 def test_dragging_a_step_by_its_handle_moves_it_and_saving_keeps_the_order(
-    page: Page, server: RunningServer, db: Database
+    page: Page, server: RunningServer, db: Database, demo_guide: int
 ) -> None:
-    guide_id, _ = demo_guide(db)
+    guide_id = demo_guide
     log_in(page, server)
     # Tall enough for the three steps at once: a drag needs both ends on screen.
     page.set_viewport_size({"width": 1280, "height": 2800})
@@ -100,10 +106,10 @@ def test_dragging_a_step_by_its_handle_moves_it_and_saving_keeps_the_order(
 
 
 def test_the_move_buttons_still_work_without_javascript(
-    browser_without_js: Page, server: RunningServer, db: Database
+    browser_without_js: Page, server: RunningServer, demo_guide: int
 ) -> None:
     page = browser_without_js
-    guide_id, _ = demo_guide(db)
+    guide_id = demo_guide
     log_in(page, server)
     page.goto(f"{server.url}/admin/guides/{guide_id}/edit")
     expect(page.locator(".drag-handle").first).to_be_hidden()
@@ -114,9 +120,9 @@ def test_the_move_buttons_still_work_without_javascript(
 
 
 def test_an_unreadable_guide_theme_is_marked_at_its_field(
-    page: Page, server: RunningServer, db: Database
+    page: Page, server: RunningServer, db: Database, demo_guide: int
 ) -> None:
-    guide_id, _ = demo_guide(db)
+    guide_id = demo_guide
     log_in(page, server)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
