@@ -1,8 +1,11 @@
 """Choosing the resource center's content in the admin, in real Chromium: an author ticks and
-orders guides, a checklist and an article on the app's Resource center tab, and the end
-user's resource center lists exactly those, in that order, and nothing else."""
+orders guides, a checklist and an article on the app's Resource center tab (typed positions,
+then a real drag and the ↑ button), and the end user's resource center lists exactly those, in
+that order, and nothing else."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import Browser, expect
 from sqlmodel import select
@@ -74,6 +77,18 @@ def test_the_resource_center_lists_exactly_the_chosen_entries_in_order(
         expect(page.get_by_text("lists exactly the ticked entries")).to_be_visible()
         assert axe_violations(page) == []
         shoot(page, "resource-center-chosen")
+        # A real drag by the ⠿ handle: "Export a report" above the first entry, saved at once.
+        page.locator("#entry-2 .drag-handle").drag_to(
+            page.locator("#entry-0"), target_position={"x": 40, "y": 5}
+        )
+        expect(page.get_by_text("Moved and saved")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"resource-center/\?done=moved#entry-0$"))
+        expect(page.get_by_label("Position of Export a report")).to_have_value("1")
+        # Keyboard users move with the ↑ button: "Set up your team" goes up one.
+        page.get_by_role("button", name="Move Set up your team up").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_label("Position of Set up your team")).to_have_value("2")
+        shoot(page, "resource-center-moved")
         page.get_by_label("Search articles").fill("csv")
         page.get_by_role("button", name="Search", exact=True).click()
         expect(page.get_by_text("1 article match")).to_be_visible()
@@ -89,7 +104,7 @@ def test_the_resource_center_lists_exactly_the_chosen_entries_in_order(
         panel = end_user.get_by_role("dialog", name="Help")
         expect(panel).to_be_visible()
         expect(panel.get_by_role("listitem")).to_have_text(
-            ["Exporting to CSV", "Set up your team", "Export a report"]
+            ["Export a report", "Set up your team", "Exporting to CSV"]
         )
         shoot(end_user, "resource-center-sdk")
         panel.get_by_role("button", name="Set up your team").click()
