@@ -16,7 +16,7 @@ from e2e.test_kinds import open_host, publish
 from guides import App
 from server.accounts import Workspace, add_app_to_workspace
 from server.db import Database
-from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_WORKSPACE
+from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_APP_NAME, DEMO_WORKSPACE
 
 MANUAL = {"type": "manual"}
 
@@ -111,3 +111,33 @@ def test_the_resource_center_lists_exactly_the_chosen_entries_in_order(
         expect(end_user.get_by_role("dialog", name="Set up your team")).to_be_visible()
     finally:
         visitor.close()
+
+
+def test_entries_move_with_the_arrow_buttons_without_javascript(
+    browser: Browser, server: RunningServer, db: Database
+) -> None:
+    with db.read() as session:
+        demo = session.exec(select(App).where(App.name == DEMO_APP_NAME)).one()
+    context = browser.new_context(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/admin/login")
+        page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+        page.get_by_label("Password").fill(DEMO_ADMIN_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{server.url}/admin/apps/{demo.id}/resource-center/")
+        names = page.locator("tr[data-step-index] td[data-label='Name'] a")
+        before = names.all_inner_texts()
+        assert len(before) >= 2
+        expect(page.locator(".drag-handle").first).to_be_hidden()
+
+        page.get_by_role("button", name=f"Move {before[-1]} up").click()
+
+        expect(page.get_by_text("Moved and saved")).to_be_visible()
+        assert names.all_inner_texts() == [*before[:-2], before[-1], before[-2]]
+        expect(page.get_by_label(f"Position of {before[-1]}")).to_have_value(str(len(before) - 1))
+        # Leave the shared demo app as other tests expect it: nothing chosen.
+        page.get_by_role("button", name="List everything instead").click()
+        expect(page.get_by_text("lists every guide and article again")).to_be_visible()
+    finally:
+        context.close()
