@@ -1,8 +1,11 @@
 """Choosing the resource center's content in the admin, in real Chromium: an author ticks and
-orders guides, a checklist and an article on the app's Resource center tab, and the end
-user's resource center lists exactly those, in that order, and nothing else."""
+orders guides, a checklist and an article on the app's Resource center tab (typed positions,
+then a real drag and the ↑ button), and the end user's resource center lists exactly those, in
+that order, and nothing else."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import Browser, expect
 from sqlmodel import select
@@ -13,7 +16,7 @@ from e2e.test_kinds import open_host, publish
 from guides import App
 from server.accounts import Workspace, add_app_to_workspace
 from server.db import Database
-from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_WORKSPACE
+from server.demo.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_APP_NAME, DEMO_WORKSPACE
 
 MANUAL = {"type": "manual"}
 
@@ -74,6 +77,18 @@ def test_the_resource_center_lists_exactly_the_chosen_entries_in_order(
         expect(page.get_by_text("lists exactly the ticked entries")).to_be_visible()
         assert axe_violations(page) == []
         shoot(page, "resource-center-chosen")
+        # A real drag by the ⠿ handle: "Export a report" above the first entry, saved at once.
+        page.locator("#entry-2 .drag-handle").drag_to(
+            page.locator("#entry-0"), target_position={"x": 40, "y": 5}
+        )
+        expect(page.get_by_text("Moved and saved")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"resource-center/\?done=moved#entry-0$"))
+        expect(page.get_by_label("Position of Export a report")).to_have_value("1")
+        # Keyboard users move with the ↑ button: "Set up your team" goes up one.
+        page.get_by_role("button", name="Move Set up your team up").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_label("Position of Set up your team")).to_have_value("2")
+        shoot(page, "resource-center-moved")
         page.get_by_label("Search articles").fill("csv")
         page.get_by_role("button", name="Search", exact=True).click()
         expect(page.get_by_text("1 article match")).to_be_visible()
@@ -89,10 +104,40 @@ def test_the_resource_center_lists_exactly_the_chosen_entries_in_order(
         panel = end_user.get_by_role("dialog", name="Help")
         expect(panel).to_be_visible()
         expect(panel.get_by_role("listitem")).to_have_text(
-            ["Exporting to CSV", "Set up your team", "Export a report"]
+            ["Export a report", "Set up your team", "Exporting to CSV"]
         )
         shoot(end_user, "resource-center-sdk")
         panel.get_by_role("button", name="Set up your team").click()
         expect(end_user.get_by_role("dialog", name="Set up your team")).to_be_visible()
     finally:
         visitor.close()
+
+
+def test_entries_move_with_the_arrow_buttons_without_javascript(
+    browser: Browser, server: RunningServer, db: Database
+) -> None:
+    with db.read() as session:
+        demo = session.exec(select(App).where(App.name == DEMO_APP_NAME)).one()
+    context = browser.new_context(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/admin/login")
+        page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+        page.get_by_label("Password").fill(DEMO_ADMIN_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{server.url}/admin/apps/{demo.id}/resource-center/")
+        names = page.locator("tr[data-step-index] td[data-label='Name'] a")
+        before = names.all_inner_texts()
+        assert len(before) >= 2
+        expect(page.locator(".drag-handle").first).to_be_hidden()
+
+        page.get_by_role("button", name=f"Move {before[-1]} up").click()
+
+        expect(page.get_by_text("Moved and saved")).to_be_visible()
+        assert names.all_inner_texts() == [*before[:-2], before[-1], before[-2]]
+        expect(page.get_by_label(f"Position of {before[-1]}")).to_have_value(str(len(before) - 1))
+        # Leave the shared demo app as other tests expect it: nothing chosen.
+        page.get_by_role("button", name="List everything instead").click()
+        expect(page.get_by_text("lists every guide and article again")).to_be_visible()
+    finally:
+        context.close()

@@ -3,6 +3,7 @@ headers, invitations and roles (reliability C7, C8, C11)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
@@ -272,6 +273,26 @@ class TestSecurityHeaders:
 
 
 class TestMembers:
+    @pytest.mark.parametrize(
+        ("email", "role", "field"),
+        [("not an address", "editor", "email"), ("sam@example.com", "emperor", "role")],
+    )
+    def test_a_bad_invitation_is_marked_next_to_its_field_and_keeps_what_was_typed(
+        self, client: TestClient, db: Database, email: str, role: str, field: str
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(client, "/admin/members/invite", csrf, email=email, role=role)
+
+        assert response.status_code == 422
+        assert response.template.name == "members/list.html"
+        assert list(response.context["errors"]) == [field]
+        assert f'aria-describedby="{field}-error"' in response.text
+        assert f'<p class="field-error" id="{field}-error">' in response.text
+        assert f'value="{email}"' in response.text
+
     def test_an_owner_invites_someone_who_joins_with_the_link(
         self, client: TestClient, db: Database
     ) -> None:

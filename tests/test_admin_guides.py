@@ -206,13 +206,14 @@ class TestGuideEditor:
         }
         assert 'name="steps-0-content.options"' in editor.text
 
+    @pytest.mark.parametrize("kind", ["checklist", "resource_center"])  # items, articles
     def test_a_bad_content_field_is_named_next_to_it(
-        self, client: TestClient, db: Database
+        self, client: TestClient, db: Database, kind: str
     ) -> None:
         csrf, app = signed_in_owner(client, db)
         form = {
             **GUIDE_FORM,
-            "kind": "checklist",
+            "kind": kind,
             "steps-0-selector": "",
             "steps-1-selector": "",
             "steps-0-content.id": "Not An Id",

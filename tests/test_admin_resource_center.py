@@ -148,6 +148,123 @@ class TestChoosing:
         assert sdk_session(client, db, app_id)["resource_center"] == []
 
 
+ALL_FOUR = ["guide:setup", "guide:tour", "article:help:export", "article:help:billing"]
+
+
+def moved(client: TestClient, app_id: int, csrf: str, op: str, items: list[str]) -> Any:
+    """What the page posts when an entry is dragged or moved by ↑/↓: the ticked items and the
+    listed rows in the order shown."""
+    return client.post(
+        page_of(app_id),
+        data={"csrf_token": csrf, "op": op, "item": items, "row": ALL_FOUR},
+        follow_redirects=False,
+    )
+
+
+class TestMoving:
+    def test_the_page_offers_drag_handles_and_arrow_buttons_for_listed_entries(
+        self, client: TestClient, app_id: int
+    ) -> None:
+        sign_in(client, "owner@example.com")
+
+        response = client.get(page_of(app_id))
+
+        assert response.template.name == "apps/resource_center.html"
+        assert response.text.count('draggable="true"') == 4
+        assert 'data-reorder="entry-"' in response.text
+        assert 'value="move_up:0" disabled' in response.text
+        assert 'value="move_down:3" disabled' in response.text
+        assert 'aria-label="Move Billing and invoices up"' in response.text
+
+    @pytest.mark.parametrize(
+        ("op", "order"),
+        [
+            (
+                "move_to:3:0",
+                ["article:help:billing", "guide:setup", "guide:tour", "article:help:export"],
+            ),
+            (
+                "move_to:0:2",
+                ["guide:tour", "article:help:export", "guide:setup", "article:help:billing"],
+            ),
+            (
+                "move_up:1",
+                ["guide:tour", "guide:setup", "article:help:export", "article:help:billing"],
+            ),
+            (
+                "move_down:1",
+                ["guide:setup", "article:help:export", "guide:tour", "article:help:billing"],
+            ),
+        ],
+    )
+    def test_a_drag_or_an_arrow_saves_the_new_order_for_the_sdk(
+        self, client: TestClient, db: Database, app_id: int, op: str, order: list[str]
+    ) -> None:
+        csrf = sign_in(client, "owner@example.com")
+
+        response = moved(client, app_id, csrf, op, ALL_FOUR)
+
+        assert response.status_code == 303
+        shown = client.get(response.headers["location"])
+        assert "Moved and saved" in shown.text
+        assert [row.key for row in shown.context["rows"]] == order
+        assert len(sdk_session(client, db, app_id)["resource_center"]) == 4
+
+    def test_a_moved_list_keeps_only_the_ticked_entries_and_adds_newly_ticked_last(
+        self, client: TestClient, db: Database, app_id: int
+    ) -> None:
+        csrf = sign_in(client, "owner@example.com")
+        post(client, page_of(app_id), csrf, op="save", item=["guide:setup", "guide:tour"])
+
+        response = client.post(
+            page_of(app_id),
+            data={
+                "csrf_token": csrf,
+                "op": "move_to:1:0",
+                "item": ["guide:setup", "guide:tour", "article:help:export"],
+                "row": ["guide:setup", "guide:tour"],
+            },
+            follow_redirects=False,
+        )
+
+        assert response.status_code == 303
+        assert sdk_session(client, db, app_id)["resource_center"] == [
+            {"type": "guide", "slug": "tour"},
+            {"type": "guide", "slug": "setup"},
+            {"type": "article", "guide": "help", "id": "export"},
+        ]
+
+    @pytest.mark.parametrize(
+        "op", ["move_to:9:0", "move_to:0:", "move_up:x", "move_to:1:" + "9" * 5000]
+    )
+    def test_a_move_out_of_range_changes_nothing_and_is_no_error(
+        self, client: TestClient, db: Database, app_id: int, op: str
+    ) -> None:
+        csrf = sign_in(client, "owner@example.com")
+
+        response = moved(client, app_id, csrf, op, ALL_FOUR)
+
+        assert response.status_code == 303
+        assert [
+            e.get("slug") or e.get("id") for e in sdk_session(client, db, app_id)["resource_center"]
+        ] == [
+            "setup",
+            "tour",
+            "export",
+            "billing",
+        ]
+
+    def test_a_viewer_may_not_move_entries(
+        self, client: TestClient, db: Database, app_id: int
+    ) -> None:
+        csrf = sign_in(client, "viewer@example.com")
+
+        response = moved(client, app_id, csrf, "move_to:3:0", ALL_FOUR)
+
+        assert response.status_code == 403
+        assert "resource_center" not in sdk_session(client, db, app_id)
+
+
 class TestBadInput:
     def test_a_bad_position_shows_next_to_its_field_and_keeps_what_was_typed(
         self, client: TestClient, db: Database, app_id: int
@@ -214,3 +331,4 @@ class TestViewers:
         assert response.status_code == 200
         assert "Save the list" not in response.text
         assert 'name="item"' in response.text and " disabled" in response.text
+        assert 'draggable="true"' not in response.text and "move_up:" not in response.text

@@ -113,7 +113,8 @@
 // Steps (and checklist items) reorder by drag and drop: dropping one asks the server to move
 // it (`op=move_to:FROM:TO`, a normal CSRF-protected submit that saves nothing, like the ↑ and
 // ↓ buttons that stay for keyboards and pages without this file), so everything typed,
-// translations included, moves with it.
+// translations included, moves with it. The resource center's listed entries use the same
+// list markup (`data-reorder` holds the id prefix of the rows); there the server saves the move.
 (function () {
   'use strict';
   const found = /** @type {HTMLElement | null} */ (document.querySelector('[data-reorder]'));
@@ -186,7 +187,7 @@
     button.value = 'move_to:' + from + ':' + to;
     button.hidden = true;
     button.formNoValidate = true;
-    button.formAction = form.action.split('#')[0] + '#step-' + to;
+    button.formAction = form.action.split('#')[0] + '#' + (list.getAttribute('data-reorder') || 'step-') + to;
     form.appendChild(button);
     form.requestSubmit(button);
   });

@@ -69,7 +69,15 @@
       ? {
         scale: 'x',
         splits: function () { return data.xs; },
-        values: function () { return data.names; },
+        // Step names are shortened to the room each bar has, so that on a phone they do not
+        // run into each other; the data table under the chart keeps them whole.
+        values: function (/** @type {any} */ u) {
+          const room = (u.width - 60) / Math.max(1, data.names.length);
+          const chars = Math.max(3, Math.floor(room / 7));
+          return data.names.map(function (name) {
+            return name.length <= chars ? name : name.slice(0, chars - 1).trimEnd() + '…';
+          });
+        },
         grid: { show: false },
       }
       : { scale: 'x', grid: { stroke: '#eef0f3' } };

@@ -74,11 +74,19 @@ def save(request: Request) -> Response:
     admin = current_admin(request)
     app_id = request.path_params["app_id"]
     form = form_of(request)
-    everything = text(request, "op") == "all"
+    op = text(request, "op")
+    everything = op == "all"
     keys = [str(key) for key in form.getlist("item")]
     positions = {key: text(request, f"position-{key}").strip() for key in keys}
+    shown = [str(key) for key in form.getlist("row")]
+    moved = _moved(shown, op)
     try:
-        ordered = None if everything else _in_order(keys, positions)
+        if everything:
+            ordered = None
+        elif moved is not None:
+            ordered = [key for key in moved if key in keys] + [k for k in keys if k not in moved]
+        else:
+            ordered = _in_order(keys, positions)
         with db_of(request).write() as session:
             app = app_of_workspace(session, admin, app_id)
             before, after = resource_center.save_selection(session, app_id, ordered)
@@ -104,8 +112,29 @@ def save(request: Request) -> Response:
         request,
         "admin:resource_center:page",
         app_id=app_id,
-        done="all" if everything else "saved",
+        done="all" if everything else "moved" if moved is not None else "saved",
     )
+
+
+def _moved(shown: list[str], op: str) -> list[str] | None:
+    """The listed entries in the order shown, after `op` moved one of them: `move_up:I`,
+    `move_down:I` (the ↑ and ↓ buttons) or `move_to:FROM:TO` (a drag, admin.js). None when
+    `op` is no move; a move out of range changes nothing."""
+    name, _, raw = op.partition(":")
+    if name not in ("move_up", "move_down", "move_to"):
+        return None
+    order = list(shown)
+    source, _, goal = raw.partition(":")
+    if not source.isdigit() or len(raw) > 12:
+        return order
+    index = int(source)
+    if name == "move_to":
+        target = int(goal) if goal.isdigit() else -1
+    else:
+        target = index - 1 if name == "move_up" else index + 1
+    if 0 <= index < len(order) and 0 <= target < len(order):
+        order.insert(target, order.pop(index))
+    return order
 
 
 def _in_order(keys: list[str], positions: dict[str, str]) -> list[str]:
