@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from admin.reorder import MOVES, index_of, move_of
 from guides.documents import GuideDocument
 from guides.errors import fields_from_pydantic
 from guides.kinds import KINDS
@@ -213,7 +214,7 @@ def apply_step_operation(form: GuideForm, operation: str) -> bool:
     """Add, delete or move a step (up, down, or to a position), or add or remove a language,
     without saving; False when `operation` is not one. A step's translations go with it."""
     name, _, raw = operation.partition(":")
-    index = int(raw) if raw.isdigit() else -1
+    index = index_of(raw)
     if name == "add_locale":
         if len(form.translations) < MAX_FORM_LOCALES:
             form.translations.append(
@@ -226,12 +227,11 @@ def apply_step_operation(form: GuideForm, operation: str) -> bool:
         return True
     lists = [form.steps] + [_padded(t["steps"], len(form.steps)) for t in form.translations]
     steps = form.steps
-    if name == "move_to":
-        # `move_to:2:0`: a step dragged from position 2 to 0 (admin.js), translations with it.
-        source, _, goal = raw.partition(":")
-        if source.isdigit() and goal.isdigit() and max(int(source), int(goal)) < len(steps):
+    if name in MOVES:  # translations move with their step
+        move = move_of(operation, len(steps))
+        if move is not None:
             for items in lists:
-                items.insert(int(goal), items.pop(int(source)))
+                items.insert(move[1], items.pop(move[0]))
         return True
     if name == "add_step":
         if len(steps) < MAX_FORM_STEPS:
@@ -239,17 +239,11 @@ def apply_step_operation(form: GuideForm, operation: str) -> bool:
             for texts in lists[1:]:
                 texts.append(_blank_text())
         return True
-    if not 0 <= index < len(steps):
-        return name in ("delete_step", "move_up", "move_down")
-    for items in lists:
-        if name == "delete_step":
+    if name != "delete_step":
+        return False
+    if 0 <= index < len(steps):
+        for items in lists:
             items.pop(index)
-        elif name == "move_up" and index > 0:
-            items[index - 1], items[index] = items[index], items[index - 1]
-        elif name == "move_down" and index < len(steps) - 1:
-            items[index + 1], items[index] = items[index], items[index + 1]
-        elif name not in ("move_up", "move_down"):
-            return False
     return True
 
 

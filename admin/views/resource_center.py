@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin.guard import current_admin
+from admin.reorder import MOVES, move_of
 from admin.templating import render
 from admin.views.apps import app_of_workspace
 from admin.views.common import audit, db_of, form_of, redirect_to, text
@@ -117,23 +118,14 @@ def save(request: Request) -> Response:
 
 
 def _moved(shown: list[str], op: str) -> list[str] | None:
-    """The listed entries in the order shown, after `op` moved one of them: `move_up:I`,
-    `move_down:I` (the ↑ and ↓ buttons) or `move_to:FROM:TO` (a drag, admin.js). None when
-    `op` is no move; a move out of range changes nothing."""
-    name, _, raw = op.partition(":")
-    if name not in ("move_up", "move_down", "move_to"):
+    """The listed entries in the order shown, after `op` moved one of them (admin/reorder.py).
+    None when `op` is no move; a move out of range changes nothing."""
+    if op.partition(":")[0] not in MOVES:
         return None
     order = list(shown)
-    source, _, goal = raw.partition(":")
-    if not source.isdigit() or len(raw) > 12:
-        return order
-    index = int(source)
-    if name == "move_to":
-        target = int(goal) if goal.isdigit() else -1
-    else:
-        target = index - 1 if name == "move_up" else index + 1
-    if 0 <= index < len(order) and 0 <= target < len(order):
-        order.insert(target, order.pop(index))
+    move = move_of(op, len(order))
+    if move is not None:
+        order.insert(move[1], order.pop(move[0]))
     return order
 
 
