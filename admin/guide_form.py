@@ -17,6 +17,7 @@ from admin.reorder import MOVES, index_of, move_of
 from guides.documents import GuideDocument
 from guides.errors import fields_from_pydantic
 from guides.kinds import KINDS
+from guides.themes import THEME_FIELDS
 
 STEP_FIELD = re.compile(r"^steps-(\d+)-([a-z_]+)$")
 CONTENT_FIELD = re.compile(r"^steps-(\d+)-content\.([a-z_]+)$")
@@ -37,8 +38,6 @@ STEP_KEYS = (
     "advance_event",
     "advance_delay",
 )
-# The guide's own theme: empty fields keep the app's (guides/themes.py).
-THEME_KEYS = ("accent", "accent_text", "text", "muted", "background", "radius")
 MATCHES = ("exact", "prefix", "glob", "regex")
 LIST_OPERATORS = ("in", "not_in")
 VALUELESS_OPERATORS = ("exists", "not_exists")
@@ -91,7 +90,7 @@ def blank_form(kind: str = "walkthrough") -> GuideForm:
             "schedule_starts_at": "",
             "schedule_ends_at": "",
             "picker_url": "",
-            **{f"theme_{key}": "" for key in THEME_KEYS},
+            **{f"theme_{key}": "" for key in THEME_FIELDS},
         },
         steps=[blank_step()],
     )
@@ -133,7 +132,9 @@ def form_from_document(document: GuideDocument) -> GuideForm:
             "schedule_starts_at": time_to_field((plain.get("schedule") or {}).get("starts_at")),
             "schedule_ends_at": time_to_field((plain.get("schedule") or {}).get("ends_at")),
             "picker_url": "",
-            **{f"theme_{key}": str((plain.get("theme") or {}).get(key, "")) for key in THEME_KEYS},
+            **{
+                f"theme_{key}": str((plain.get("theme") or {}).get(key, "")) for key in THEME_FIELDS
+            },
         },
         steps=[
             {
@@ -489,7 +490,7 @@ def struggle_trigger(values: dict[str, str]) -> dict[str, Any]:
 def theme_from_form(values: dict[str, str]) -> dict[str, Any] | None:
     """The guide's own theme from its fields; None when all are empty (the app's theme)."""
     theme: dict[str, Any] = {}
-    for key in THEME_KEYS:
+    for key in THEME_FIELDS:
         raw = values.get(f"theme_{key}", "").strip()
         if raw:
             theme[key] = _number(raw) if key == "radius" else raw

@@ -23,6 +23,7 @@ from guides.anticipation import StruggleSignal
 from guides.kinds import KINDS
 from guides.models import GuideKind, GuideStatus
 from guides.targeting import Audience, PageRules
+from guides.themes import FONT_MESSAGE, HEX_COLOUR, MAX_FONT_LENGTH, valid_font
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 MAX_STEPS = 50
@@ -125,7 +126,6 @@ class Schedule(BaseModel):
         return self
 
 
-HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 MAX_ADVANCE_DELAY = 3600
 
 
@@ -141,6 +141,18 @@ class GuideTheme(BaseModel):
     muted: str | None = Field(None, description="The step counter.")
     background: str | None = Field(None)
     radius: int | None = Field(None, ge=0, le=32, description="Corner radius in pixels.")
+    font: str | None = Field(
+        None,
+        max_length=MAX_FONT_LENGTH,
+        description="A CSS font-family list, e.g. Inter, system-ui, sans-serif.",
+    )
+
+    @field_validator("font")
+    @classmethod
+    def _font(cls, value: str | None) -> str | None:
+        if value is not None and not valid_font(value):
+            raise ValueError(FONT_MESSAGE)
+        return value.strip() if value else value
 
     @field_validator("accent", "accent_text", "text", "muted", "background")
     @classmethod

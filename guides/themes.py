@@ -22,8 +22,17 @@ DEFAULT_THEME: dict[str, Any] = {
 
 
 THEME_COLOURS = ("accent", "accent_text", "text", "muted", "background")
+# What an author may set, in a theme form's order (an app's, or a guide's over it).
+THEME_FIELDS = (*THEME_COLOURS, "radius", "font")
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# A CSS font-family list: family names, quoted or not, and generic families, comma separated.
+# Nothing else (no `url(`, no `;`, no braces) can reach the SDK's stylesheet through it. A
+# family the app's page loads with @font-face is usable: font faces reach into shadow roots.
+_FAMILY = r"""(?:"[\w .-]+"|'[\w .-]+'|-?[A-Za-z][\w .-]*)"""
+FONT_FAMILY = re.compile(rf"^\s*{_FAMILY}(?:\s*,\s*{_FAMILY})*\s*$")
+MAX_FONT_LENGTH = 200
+FONT_MESSAGE = "a font list like Inter, system-ui, sans-serif (names, quotes, commas only)"
 # What button text falls back to when the app's own is unreadable: the darker is gray-900.
 BUTTON_TEXT_CHOICES = ("#ffffff", "#111827")
 
@@ -38,7 +47,14 @@ def theme_for(app_theme: dict[str, Any]) -> dict[str, Any]:
         theme["accent"] = accent = DEFAULT_THEME["accent"]
     if not HEX_COLOUR.fullmatch(accent_text) or contrast(accent_text, accent) < MIN_CONTRAST:
         theme["accent_text"] = max(BUTTON_TEXT_CHOICES, key=lambda text: contrast(text, accent))
+    if not valid_font(str(theme["font"])):
+        theme["font"] = DEFAULT_THEME["font"]
     return theme
+
+
+def valid_font(value: str) -> bool:
+    """Whether `value` is a font-family list the SDK may put in its stylesheet as it is."""
+    return len(value) <= MAX_FONT_LENGTH and FONT_FAMILY.fullmatch(value) is not None
 
 
 def contrast(first: str, second: str) -> float:
@@ -142,7 +158,8 @@ def guide_theme_problems(
 
 
 def validate_theme(values: dict[str, str]) -> dict[str, Any]:
-    """An app's theme from form values: colours as hex, a radius of 0 to 32 px, and text
+    """An app's theme from form values: colours as hex, a radius of 0 to 32 px, a font
+    list (`valid_font`), and text
     that stays readable (4.5:1) on its background and on buttons. Empty values fall back to
     the default."""
     theme: dict[str, Any] = {}
@@ -155,6 +172,12 @@ def validate_theme(values: dict[str, str]) -> dict[str, Any]:
             fields.append({"field": f"theme.{key}", "message": "use a colour like #4338ca"})
         else:
             theme[key] = value.lower()
+    font = values.get("font", "").strip()
+    if font:
+        if not valid_font(font):
+            fields.append({"field": "theme.font", "message": FONT_MESSAGE})
+        else:
+            theme["font"] = font
     radius = values.get("radius", "").strip()
     if radius:
         if not radius.isdigit() or not 0 <= int(radius) <= 32:

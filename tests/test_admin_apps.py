@@ -8,10 +8,10 @@ import json
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from admin.views.apps import THEME_KEYS
 from guides import App
 from guides.apps import identity_secrets
 from guides.models import AppSecret
+from guides.themes import THEME_FIELDS
 from server.audit import AuditEntry
 from server.db import Database
 from tests.admin_client import post, sign_in
@@ -75,7 +75,7 @@ class TestCreateApp:
         assert response.context["values"] == {
             "name": "Acme",
             "origins": "crm.example.com",
-            **{f"theme_{key}": "" for key in THEME_KEYS},
+            **{f"theme_{key}": "" for key in THEME_FIELDS},
         }
         assert 'id="origins-error"' in response.text
         with db.read() as session:
@@ -182,6 +182,7 @@ class TestTheme:
             origins=ORIGIN,
             theme_accent="#0F766E",
             theme_radius="4",
+            theme_font="Inter, sans-serif",
         )
         delivered = client.post(
             "/sdk/v1/session", content=json.dumps(session_body(app)), headers={"Origin": ORIGIN}
@@ -191,7 +192,34 @@ class TestTheme:
         assert response.status_code == 303
         assert delivered.json()["theme"]["accent"] == "#0f766e"
         assert delivered.json()["theme"]["radius"] == 4
+        assert delivered.json()["theme"]["font"] == "Inter, sans-serif"
         assert editor.context["values"]["theme_accent"] == "#0f766e"
+        assert 'value="Inter, sans-serif"' in editor.text
+
+    def test_a_font_that_is_not_a_family_list_is_refused_next_to_its_field(
+        self, client: TestClient, db: Database
+    ) -> None:
+        with db.write() as session:
+            make_admin(session)
+            app = make_workspace_app(session)
+        csrf = sign_in(client, "owner@example.com")
+
+        response = post(
+            client,
+            f"/admin/apps/{app.id}/edit",
+            csrf,
+            name="Renamed",
+            origins="https://app.example.com",
+            theme_font="Inter; } :host { display: none",
+        )
+
+        assert response.status_code == 422
+        assert list(response.context["errors"]) == ["theme.font"]
+        assert 'id="theme-font-error"' in response.text
+        assert 'aria-describedby="theme-font-hint theme-font-error"' in response.text
+        with db.read() as session:
+            fresh = session.get(App, app.id)
+            assert fresh is not None and (fresh.name, fresh.theme) == ("Acme", {})
 
     def test_an_unreadable_theme_is_refused_next_to_its_field(
         self, client: TestClient, db: Database

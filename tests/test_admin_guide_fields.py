@@ -323,19 +323,38 @@ class TestGuideTheme:
         self, client: TestClient, db: Database
     ) -> None:
         guide_id = setup(client, db)
-        typed = {"theme_accent": "#0F766E", "theme_radius": "2"}
+        typed = {"theme_accent": "#0F766E", "theme_radius": "2", "theme_font": "Georgia, serif"}
         fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
 
         response = submit(client, guide_id, fields, "save")
 
         assert response.status_code == 303, response.text
-        assert stored(db).to_plain()["theme"] == {"accent": "#0f766e", "radius": 2}
+        assert stored(db).to_plain()["theme"] == {
+            "accent": "#0f766e",
+            "radius": 2,
+            "font": "Georgia, serif",
+        }
         shown = dict(editor_fields(client, guide_id))
         assert (shown["theme_accent"], shown["theme_radius"], shown["theme_text"]) == (
             "#0f766e",
             "2",
             "",
         )
+        assert shown["theme_font"] == "Georgia, serif"
+
+    def test_a_font_that_is_not_a_family_list_is_marked_at_its_field(
+        self, client: TestClient, db: Database
+    ) -> None:
+        guide_id = setup(client, db)
+        typed = {"theme_font": "url(https://evil.example/x.woff)"}
+        fields = [(n, typed.get(n, v)) for n, v in editor_fields(client, guide_id)]
+
+        response = submit(client, guide_id, fields, "save")
+
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["theme_font"]
+        assert 'id="theme_font-error"' in response.text
+        assert stored(db).to_plain()["theme"] is None
 
     def test_an_unreadable_theme_is_marked_at_its_field_and_nothing_typed_is_lost(
         self, client: TestClient, db: Database

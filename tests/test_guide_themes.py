@@ -87,12 +87,22 @@ class TestGuideThemeInDocuments:
         assert document.to_plain()["theme"] == {"accent": "#0f766e"}
         assert guide_document(theme={}).to_plain()["theme"] is None
 
+    def test_a_font_list_is_kept_as_typed(self) -> None:
+        document = guide_document(theme={"font": " 'Noto Sans JP', -apple-system, sans-serif "})
+        assert document.to_plain()["theme"] == {"font": "'Noto Sans JP', -apple-system, sans-serif"}
+
     @pytest.mark.parametrize(
         ("theme", "where", "message"),
         [
             ({"accent": "teal"}, ("theme", "accent"), "Value error, use a colour like #4338ca"),
             ({"radius": 40}, ("theme", "radius"), "Input should be less than or equal to 32"),
-            ({"font": "Comic"}, ("theme", "font"), "Extra inputs are not permitted"),
+            (
+                {"font": "x;}:host{display:none"},
+                ("theme", "font"),
+                "Value error, a font list like Inter, system-ui, sans-serif "
+                "(names, quotes, commas only)",
+            ),
+            ({"shadow": "none"}, ("theme", "shadow"), "Extra inputs are not permitted"),
         ],
     )
     def test_bad_values_are_named_by_field(

@@ -66,6 +66,32 @@ class TestValidateTheme:
             {"field": "theme.radius", "message": "a number of pixels, 0 to 32"},
         ]
 
+    def test_a_font_list_is_kept(self) -> None:
+        assert validate_theme({"font": "Inter, 'Segoe UI', sans-serif"}) == {
+            "font": "Inter, 'Segoe UI', sans-serif"
+        }
+
+    @pytest.mark.parametrize(
+        "font",
+        [
+            "Inter; color: red",
+            "x}:host{display:none",
+            "url(https://evil.example/f.woff)",
+            "Inter,",
+            '"unclosed',
+            "a" * 201,
+        ],
+    )
+    def test_a_font_that_is_more_than_family_names_is_refused(self, font: str) -> None:
+        with pytest.raises(InvalidPayload) as refused:
+            validate_theme({"font": font})
+
+        assert [field["field"] for field in refused.value.fields] == ["theme.font"]
+
+    def test_a_stored_font_that_is_not_a_family_list_is_not_sent(self) -> None:
+        assert theme_for({"font": "x;}*{display:none"})["font"] == DEFAULT_THEME["font"]
+        assert theme_for({"font": "Inter, sans-serif"})["font"] == "Inter, sans-serif"
+
     def test_unreadable_button_text_is_refused(self) -> None:
         with pytest.raises(InvalidPayload) as refused:
             validate_theme({"accent": "#ffff00"})

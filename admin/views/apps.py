@@ -27,7 +27,7 @@ from guides.apps import (
 from guides.errors import AppNotFound, SignpostError
 from guides.identity import IdentityMode, set_identity_mode
 from guides.models import App
-from guides.themes import DEFAULT_THEME
+from guides.themes import DEFAULT_THEME, THEME_FIELDS
 from server import accounts
 from server.sessions import SignedIn
 
@@ -49,12 +49,9 @@ def app_fields(app: App) -> dict[str, Any]:
     }
 
 
-THEME_KEYS = ("accent", "accent_text", "text", "muted", "background", "radius")
-
-
 def _values(request: Request) -> dict[str, str]:
     values = {"name": text(request, "name"), "origins": text(request, "origins")}
-    for key in THEME_KEYS:
+    for key in THEME_FIELDS:
         values[f"theme_{key}"] = text(request, f"theme_{key}")
     # The struggle fieldset is only on the edit page; its marker says it was sent.
     if text(request, "struggle_form"):
@@ -91,7 +88,7 @@ def _struggle(values: dict[str, str]) -> dict[str, Any] | None:
 
 
 def _theme(values: dict[str, str]) -> dict[str, str]:
-    return {key: values.get(f"theme_{key}", "") for key in THEME_KEYS}
+    return {key: values.get(f"theme_{key}", "") for key in THEME_FIELDS}
 
 
 def _editor(
@@ -220,7 +217,7 @@ def edit(request: Request) -> Response:
     with db_of(request).read() as session:
         app = app_of_workspace(session, admin, request.path_params["app_id"])
     values = {"name": app.name, "origins": "\n".join(app.allowed_origins)}
-    for key in THEME_KEYS:
+    for key in THEME_FIELDS:
         if key in app.theme:
             values[f"theme_{key}"] = str(app.theme[key])
     values |= _struggle_values(app)
