@@ -125,8 +125,47 @@ def test_a_page_refusing_inline_scripts_loads_the_chunks_as_files_then_from_cach
     ]
     assert page.evaluate("window.violations") == []
     network = [u for u in fetched if "/ui.js" in u or "/anchor.js" in u]
-    cached = page.evaluate(
-        """() => performance.getEntriesByType('resource')
-        .filter((e) => /\\/(ui|anchor)\\.js/.test(e.name)).map((e) => e.transferSize)"""
+    assert page.evaluate(TRANSFERRED) == [0, 0], network
+
+
+# The transfer sizes of this page's loads of the `ui` and `anchor` files, by Resource Timing
+# (the server allows it: Timing-Allow-Origin): 0 when the browser's cache served the file.
+TRANSFERRED = """() => performance.getEntriesByType('resource')
+  .filter((e) => /\\/(ui|anchor)\\.js/.test(e.name)).map((e) => e.transferSize)"""
+
+
+def test_a_later_page_is_not_sent_the_code_the_browser_keeps_cached(
+    page: Page, db: Database, host_app: App, host_pages: str, server: Any
+) -> None:
+    tooltip(db, host_app)
+    page.add_init_script(MARK)
+    open_host(page, host_pages, host_app)
+    expect(page.get_by_role("dialog", name="Create one")).to_be_visible()
+    assert before_first_guide(page, server.url) == ["POST /session"]
+    # Once the page is idle, the chunks that came inline are fetched once as files, which
+    # the browser keeps (immutable), and remembered.
+    page.wait_for_function(
+        """() => Object.keys(localStorage).some((key) => key.startsWith('signpost:cached:')
+          && JSON.parse(localStorage[key]).length === 2)"""
     )
-    assert cached == [0, 0], (cached, network)
+    first = page.evaluate(TRANSFERRED)
+    assert len(first) == 2 and all(size > 0 for size in first), first
+
+    sent: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    page.on(
+        "request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/session") else None
+    )
+    page.on("response", lambda r: answers.append(r.json()) if r.url.endswith("/session") else None)
+    page.reload()
+    expect(page.get_by_role("dialog", name="Create one")).to_be_visible()
+
+    assert sorted(sent[0]["cached"]) == ["anchor", "ui"]
+    assert "chunks" not in answers[0]
+    # The files load from the cache: still one request to the server before the first step.
+    assert sorted(before_first_guide(page, server.url)) == [
+        "GET /anchor.js",
+        "GET /ui.js",
+        "POST /session",
+    ]
+    assert page.evaluate(TRANSFERRED) == [0, 0]

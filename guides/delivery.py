@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Row
@@ -73,6 +73,11 @@ class SessionRequest(BaseModel):
     # The SDK build asking, when it can run chunks handed to it in the answer (a nonce or no
     # CSP); the answer then carries the code its first guide needs (server/sdk_chunks.py).
     build: str | None = Field(None, max_length=40, pattern=r"^[0-9a-z]+$")
+    # The chunks of that build this browser keeps in its HTTP cache (the SDK loaded their files
+    # once): the answer leaves them out, and the SDK loads them from the cache.
+    cached: list[Annotated[str, Field(max_length=40, pattern=r"^[a-z_]+$")]] | None = Field(
+        None, max_length=32
+    )
 
     @field_validator("traits")
     @classmethod

@@ -92,8 +92,12 @@ async def session(request: Request) -> Response:
         )
     bundle = state.bundle
     if payload.build is not None and payload.build == bundle.version:
-        names = chunks_for(body["guides"], payload.url)
-        body = {**body, "chunks": {name: bundle.chunks[name].text for name in names}}
+        cached = payload.cached or ()
+        names = [n for n in chunks_for(body["guides"], payload.url) if n not in cached]
+        if names:
+            # `build` names the chunks' URLs (`?v=`) for the SDK to keep them cached.
+            chunks = {name: bundle.chunks[name].text for name in names}
+            body = {**body, "chunks": chunks, "build": bundle.version}
     return FastJSONResponse(body, headers={**_cors(origin), "Cache-Control": "no-store"})
 
 
@@ -198,6 +202,9 @@ def _serve_js(request: Request, built: BuiltFile, pinned: bool = False) -> Respo
         # on later pages. Otherwise short: a new release reaches users within minutes.
         "Cache-Control": "public, max-age=31536000, immutable" if pinned else "public, max-age=300",
         "Access-Control-Allow-Origin": "*",
+        # The host page may time the SDK's files (Resource Timing: a cached file shows a
+        # transfer size of 0, one from the network its size).
+        "Timing-Allow-Origin": "*",
     }
     if request.headers.get("if-none-match") == built.etag:
         return Response(status_code=304, headers=headers)

@@ -680,7 +680,32 @@ class TestChunksInTheAnswer:
     ) -> None:
         answer = post(client, session_body(app, build=Bundle().version)).json()
 
-        assert answer["chunks"] == {}
+        assert "chunks" not in answer and "build" not in answer
+
+    def test_chunks_the_browser_keeps_cached_are_left_out(
+        self, client: TestClient, db: Database, app: App
+    ) -> None:
+        with db.write() as session:
+            make_published_guide(session, app, "tour", steps=2)
+        bundle = Bundle()
+
+        first = post(client, session_body(app, build=bundle.version, cached=None)).json()
+        some = post(client, session_body(app, build=bundle.version, cached=["ui"])).json()
+        every = post(client, session_body(app, build=bundle.version, cached=["ui", "anchor"]))
+
+        assert (sorted(first["chunks"]), first["build"]) == (["anchor", "ui"], bundle.version)
+        assert (sorted(some["chunks"]), some["build"]) == (["anchor"], bundle.version)
+        assert "chunks" not in every.json() and "build" not in every.json()
+        assert [g["slug"] for g in every.json()["guides"]] == ["tour"]
+
+    @pytest.mark.parametrize("cached", [["../ui"], ["x"] * 33, "ui", [1]])
+    def test_a_malformed_cached_list_is_refused(
+        self, client: TestClient, app: App, cached: object
+    ) -> None:
+        response = post(client, session_body(app, build=Bundle().version, cached=cached))
+
+        assert response.status_code == 422
+        assert response.json()["fields"][0]["field"].startswith("cached")
 
     @pytest.mark.parametrize("build", ["../ui", "A" * 41, "abc def"])
     def test_a_malformed_build_is_refused(self, client: TestClient, app: App, build: str) -> None:

@@ -11,6 +11,7 @@
  */
 
 import { startAuthoring } from './authoring/start.js';
+import { keepChunks } from './cache.js';
 import { createBrowsing } from './browsing.js';
 import { subscribe } from './events.js';
 import { createQueue } from './queue.js';
@@ -67,7 +68,18 @@ export function startDelivery({ config, storage, scope, early, fail, load, core 
     transport.schedule();
   };
   watchStruggle({ config, scope, fail, load, core, add });
+  whenIdle(scope, () => keepChunks({ session: core.state.session, config, storage, scope }));
   return { add };
+}
+
+/**
+ * Run `task` when the page is idle (or soon, where the browser cannot say).
+ * @param {import('./scope.js').Scope} scope
+ * @param {() => void} task
+ */
+function whenIdle(scope, task) {
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(() => scope.disposed || task(), { timeout: 2000 });
+  else scope.timeout(task, 500);
 }
 
 /**
@@ -91,10 +103,7 @@ function watchStruggle({ config, scope, fail, load, core, add }) {
       .then((chunk) => scope.disposed || chunk.startStruggle({ core, scope, add, fail, load, config }))
       .catch(fail);
   };
-  const idle = () => {
-    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(begin, { timeout: 2000 });
-    else scope.timeout(begin, 500);
-  };
+  const idle = () => whenIdle(scope, begin);
   if (core.state.session) idle();
   else subscribe(scope, 'ready', idle);
 }

@@ -77,9 +77,10 @@ export const MALFORMED = 1;
  * @param {State} state
  * @param {AbortSignal} signal
  * @param {string} [build] this build, when the answer may carry chunks' code (loader.js)
+ * @param {string[] | null} [cached] chunks of this build the browser keeps cached (cache.js)
  * @returns {Promise<Session | number>}
  */
-export async function requestSession(api_host, app_key, state, signal, build) {
+export async function requestSession(api_host, app_key, state, signal, build, cached) {
   const body = JSON.stringify({
     app_key,
     user_id: state.user_id,
@@ -89,6 +90,7 @@ export async function requestSession(api_host, app_key, state, signal, build) {
     url: location.href,
     locale: state.locale,
     build,
+    cached,
   });
   const response = await post(api_host + '/sdk/v1/session', body, false, signal);
   if (!response.ok) return response.status;

@@ -16,6 +16,7 @@ import { anonymousId, requestSession } from './session.js';
 import { createState, flatten } from './state.js';
 import { browserStorage, readJson, writeJson } from './storage.js';
 import { isRetryable } from './http.js';
+import { CACHED_KEY } from './cache.js';
 import { uuid7 } from './uuid.js';
 
 /** @typedef {import('./config.js').Config} Config */
@@ -301,7 +302,8 @@ export function createSignpost(config) {
       let result = 0;
       try {
         // Only the first answer brings chunks: later ones (after identify) load what they need.
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD);
+        // It leaves out those the browser keeps cached as files (cache.js, in `events`).
+        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD, readJson(storage, CACHED_KEY + BUILD));
       } catch (_) {
         // A network error: retried like a 5xx.
       }
@@ -324,7 +326,6 @@ export function createSignpost(config) {
     for (const name in chunks) {
       if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
     }
-    delete session.chunks;
     const labels = session.labels || {};
     for (const key in labels) if (!pinned.includes('label_' + key)) /** @type {any} */ (config)['label_' + key] = labels[key];
     state.session = session;

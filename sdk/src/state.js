@@ -23,6 +23,7 @@ import { readJson, writeJson } from './storage.js';
  * @property {Array<Record<string, string>>} [resource_center] what the resource center lists, in order, when the app chose it
  * @property {Record<string, string>} [labels] the SDK's own words in the user's language (guides/labels.py)
  * @property {Record<string, string>} [chunks] code of the chunks its first guide needs (loader.js)
+ * @property {string} [build] the build of those chunks, to keep their files cached (cache.js)
  */
 
 /**
