@@ -36,6 +36,12 @@ MARK = """(() => {
 })();"""
 
 
+# The transfer sizes of this page's loads of the `ui` and `anchor` files, by Resource Timing
+# (the server allows it: Timing-Allow-Origin): 0 when the browser's cache served the file.
+TRANSFERRED = """() => performance.getEntriesByType('resource')
+  .filter((e) => /\\/(ui|anchor)\\.js/.test(e.name)).map((e) => e.transferSize)"""
+
+
 def before_first_guide(page: Page, server: str) -> list[str]:
     """`METHOD /path` of the requests to the server started before the first guide showed."""
     page.wait_for_function("() => window.__shown")
@@ -126,12 +132,6 @@ def test_a_page_refusing_inline_scripts_loads_the_chunks_as_files_then_from_cach
     assert page.evaluate("window.violations") == []
     network = [u for u in fetched if "/ui.js" in u or "/anchor.js" in u]
     assert page.evaluate(TRANSFERRED) == [0, 0], network
-
-
-# The transfer sizes of this page's loads of the `ui` and `anchor` files, by Resource Timing
-# (the server allows it: Timing-Allow-Origin): 0 when the browser's cache served the file.
-TRANSFERRED = """() => performance.getEntriesByType('resource')
-  .filter((e) => /\\/(ui|anchor)\\.js/.test(e.name)).map((e) => e.transferSize)"""
 
 
 def test_a_later_page_is_not_sent_the_code_the_browser_keeps_cached(
