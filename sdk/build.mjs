@@ -121,6 +121,7 @@ export const INTERNAL_PROPERTIES = [
   'viewportRect',
   'revealTarget',
   'waitForTarget',
+  'autoUpdate',
   'bestCandidate',
 ];
 
