@@ -138,7 +138,8 @@ export function waitForTarget(description, timeout_ms, scope, load) {
       childList: true,
       subtree: true,
       characterData: true,
-      // (Implies `attributes: true`.) Others (open, role, name...) are caught by the poll.
+      // These attributes (a filter implies `attributes: true`); others (open, role, name...)
+      // are caught by the poll.
       attributeFilter: ['class', 'id', 'style', 'hidden', 'aria-label', 'data-testid'],
     });
     wait.interval(check, POLL_MS);
