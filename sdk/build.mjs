@@ -121,6 +121,7 @@ export const INTERNAL_PROPERTIES = [
   'viewportRect',
   'revealTarget',
   'waitForTarget',
+  'autoUpdate',
   'bestCandidate',
 ];
 
@@ -152,9 +153,12 @@ export function propertyNames(texts) {
  * the code behaves exactly as esbuild's output.
  * @param {boolean} module true for the ES-module build, whose export names must stay
  * @param {Record<string, string>} names the build's property name table
+ * @param {boolean} chunk true for a chunk, which travels as a string in the session answer's
+ * JSON (server/sdk_chunks.py): its strings take single quotes, which JSON carries as they
+ * are, where each double quote would cost a backslash
  * @returns {import('terser').MinifyOptions}
  */
-function terserOptions(module, names) {
+function terserOptions(module, names, chunk) {
   const props = Object.fromEntries(Object.entries(names).map(([name, short]) => ['$' + name, short]));
   return {
     ecma: 2020,
@@ -171,7 +175,7 @@ function terserOptions(module, names) {
         cache: { props },
       },
     },
-    format: { comments: false },
+    format: { comments: false, quote_style: chunk ? 1 : 0 },
   };
 }
 
@@ -190,9 +194,10 @@ async function bundled(entry, readable = false) {
  * @param {import('esbuild').BuildOptions} entry
  * @param {string} outfile
  * @param {Record<string, string>} names the build's property name table
+ * @param {boolean} [chunk] a chunk, not the core
  */
-async function bundle(entry, outfile, names) {
-  const { code } = await minify(await bundled(entry), terserOptions(entry.format === 'esm', names));
+async function bundle(entry, outfile, names, chunk = false) {
+  const { code } = await minify(await bundled(entry), terserOptions(entry.format === 'esm', names, chunk));
   if (code === undefined) throw new Error('terser returned no code for ' + outfile);
   writeFileSync(outfile, code + '\n');
 }
@@ -227,7 +232,7 @@ export async function buildAll(outdir) {
   const hash = createHash('sha256');
   for (const name of chunks) {
     const outfile = join(outdir, name + '.js');
-    await bundle(entries[name], outfile, names);
+    await bundle(entries[name], outfile, names, true);
     hash.update(readFileSync(outfile));
   }
   const version = hash.digest('hex').slice(0, 12);

@@ -162,7 +162,7 @@ def test_internal_properties_are_shortened_in_every_build_file(
     ("chunk", "exports"),
     [
         ("ui", ["playGuide", "createStage", "canStyle", "renderers"]),
-        ("anchor", ["placeCard", "viewportRect", "revealTarget", "waitForTarget"]),
+        ("anchor", ["placeCard", "viewportRect", "revealTarget", "waitForTarget", "autoUpdate"]),
         ("find", ["bestCandidate"]),
     ],
 )

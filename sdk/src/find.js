@@ -22,7 +22,7 @@ function roleOf(element) {
   if (explicit) return explicit.split(' ')[0];
   const tag = element.localName;
   if (tag === 'input') {
-    const type = (element.getAttribute('type') || 'text').toLowerCase();
+    const type = /** @type {HTMLInputElement} */ (element).type; // lowercase, 'text' when unknown
     return type === 'checkbox' || type === 'radio' ? type : /^(button|submit|reset)$/.test(type) ? 'button' : 'textbox';
   }
   if (tag === 'a' && !element.hasAttribute('href')) return '';
@@ -36,7 +36,7 @@ function labelOf(element) {
   const root = /** @type {Document | ShadowRoot} */ (element.getRootNode());
   const ids = element.getAttribute('aria-labelledby');
   if (ids && 'getElementById' in root) {
-    return ids.split(/\s+/).map((id) => (root.getElementById(id) || { textContent: '' }).textContent).join(' ');
+    return ids.split(/\s+/).map((id) => root.getElementById(id)?.textContent).join(' ');
   }
   const labels = /** @type {HTMLInputElement} */ (element).labels;
   if (labels && labels.length) return labels[0].textContent || '';
@@ -74,9 +74,6 @@ function factsOf(element, matched) {
   };
 }
 
-/** @param {string} value */
-const quote = (value) => '"' + value.replace(/["\\]/g, '\\$&') + '"';
-
 /**
  * The rendered candidate that best fits the description, or null when none reaches the
  * threshold.
@@ -88,13 +85,14 @@ const quote = (value) => '"' + value.replace(/["\\]/g, '\\$&') + '"';
  */
 export function bestCandidate(description, selected, roots, isRendered) {
   const matched = new Set(selected);
+  const { test_id, id, name, path } = description;
   /** @type {string[]} */
   const queries = [];
-  if (description.test_id) queries.push(...TEST_IDS.map((name) => '[' + name + '=' + quote(description.test_id || '') + ']'));
-  if (description.id) queries.push('[id=' + quote(description.id) + ']');
-  if (description.name) queries.push('[name=' + quote(description.name) + ']');
+  if (test_id) queries.push(...TEST_IDS.map((attribute) => '[' + attribute + '=' + CSS.escape(test_id) + ']'));
+  if (id) queries.push('[id=' + CSS.escape(id) + ']');
+  if (name) queries.push('[name=' + CSS.escape(name) + ']');
   if (description.text || description.label || description.role) queries.push(TEXTUAL);
-  if (description.path) queries.push(description.path.split('>').pop() || '*');
+  if (path) queries.push(path.split('>').pop() || '*');
   const candidates = new Set(matched);
   for (const root of roots) {
     for (const query of queries) {

@@ -5,7 +5,7 @@
  * scroll, resize and size changes, and returns its cleanup through the scope.
  */
 
-import { viewportRect } from './target.js';
+import { onceAFrame, viewportRect } from './target.js';
 
 /** @typedef {import('./scope.js').Scope} Scope */
 /** @typedef {import('./render/popover.js').Card} Card */
@@ -26,7 +26,7 @@ export const MARGIN = 8;
 /** Closest the arrow comes to a popover corner. */
 const ARROW_INSET = 18;
 
-/** @type {Record<Side, Side>} */
+/** @type {Record<string, Side>} */
 const OPPOSITE = { top: 'bottom', bottom: 'top', left: 'right', right: 'left' };
 
 /**
@@ -37,23 +37,10 @@ const OPPOSITE = { top: 'bottom', bottom: 'top', left: 'right', right: 'left' };
 const clamp = (value, min, max) => Math.max(min, Math.min(value, Math.max(min, max)));
 
 /**
- * Room on each side of the target for a popover of this size.
- * @param {Side} side
- * @param {Rect} ref
- * @param {{width: number, height: number}} size
- * @param {{width: number, height: number}} viewport
- */
-function room(side, ref, size, viewport) {
-  if (side === 'top') return ref.top - GAP - MARGIN - size.height;
-  if (side === 'bottom') return viewport.height - ref.bottom - GAP - MARGIN - size.height;
-  if (side === 'left') return ref.left - GAP - MARGIN - size.width;
-  return viewport.width - ref.right - GAP - MARGIN - size.width;
-}
-
-/**
  * Place the popover on the requested side, flipping to the opposite side and then to the
- * others when it does not fit (`auto` tries bottom, top, right, left), and keep it inside
- * the viewport. (A card without a target is centred by CSS, not here.)
+ * others when it does not fit (`auto` tries bottom, top, right, left), or else on the side
+ * with the most room, and keep it inside the viewport. (A card without a target is centred
+ * by CSS, not here.)
  * @param {Rect} ref the target's rectangle
  * @param {{width: number, height: number}} size the popover's size
  * @param {{width: number, height: number}} viewport
@@ -61,34 +48,35 @@ function room(side, ref, size, viewport) {
  * @returns {Placement}
  */
 export function computePosition(ref, size, viewport, requested = 'auto') {
-  const maxX = viewport.width - size.width - MARGIN;
-  const maxY = viewport.height - size.height - MARGIN;
-  /** @type {Side[]} */
-  const order =
-    requested in OPPOSITE
-      ? [/** @type {Side} */ (requested), OPPOSITE[/** @type {Side} */ (requested)]]
-      : [];
-  for (const side of /** @type {Side[]} */ (['bottom', 'top', 'right', 'left'])) {
-    if (!order.includes(side)) order.push(side);
-  }
+  // The room a popover of this size leaves between itself and the viewport's edge, on each
+  // side of the target.
+  /** @type {Record<Side, number>} */
+  const room = {
+    top: ref.top - size.height,
+    bottom: viewport.height - ref.bottom - size.height,
+    left: ref.left - size.width,
+    right: viewport.width - ref.right - size.width,
+  };
+  const order = /** @type {Side[]} */ ([requested, OPPOSITE[requested], 'bottom', 'top', 'right', 'left'].filter((side) => side in room));
   const side =
-    order.find((candidate) => room(candidate, ref, size, viewport) >= 0) ||
-    order.reduce((best, candidate) =>
-      room(candidate, ref, size, viewport) > room(best, ref, size, viewport) ? candidate : best,
-    );
+    order.find((candidate) => room[candidate] >= GAP + MARGIN) ||
+    order.reduce((best, candidate) => (room[candidate] > room[best] ? candidate : best));
   const vertical = side === 'top' || side === 'bottom';
-  let x;
-  let y;
-  if (vertical) {
-    x = clamp(ref.left + ref.width / 2 - size.width / 2, MARGIN, maxX);
-    y = clamp(side === 'top' ? ref.top - GAP - size.height : ref.bottom + GAP, MARGIN, maxY);
-  } else {
-    x = clamp(side === 'left' ? ref.left - GAP - size.width : ref.right + GAP, MARGIN, maxX);
-    y = clamp(ref.top + ref.height / 2 - size.height / 2, MARGIN, maxY);
-  }
+  const middleX = ref.left + ref.width / 2;
+  const middleY = ref.top + ref.height / 2;
+  const x = clamp(
+    vertical ? middleX - size.width / 2 : side === 'left' ? ref.left - GAP - size.width : ref.right + GAP,
+    MARGIN,
+    viewport.width - size.width - MARGIN,
+  );
+  const y = clamp(
+    vertical ? (side === 'top' ? ref.top - GAP - size.height : ref.bottom + GAP) : middleY - size.height / 2,
+    MARGIN,
+    viewport.height - size.height - MARGIN,
+  );
   const arrow = vertical
-    ? clamp(ref.left + ref.width / 2 - x, ARROW_INSET, size.width - ARROW_INSET)
-    : clamp(ref.top + ref.height / 2 - y, ARROW_INSET, size.height - ARROW_INSET);
+    ? clamp(middleX - x, ARROW_INSET, size.width - ARROW_INSET)
+    : clamp(middleY - y, ARROW_INSET, size.height - ARROW_INSET);
   return { x: Math.round(x), y: Math.round(y), placement: side, arrow: Math.round(arrow) };
 }
 
@@ -102,22 +90,10 @@ export function computePosition(ref, size, viewport, requested = 'auto') {
  * @param {Scope} scope
  */
 export function autoUpdate(elements, update, scope) {
-  let frame = 0;
-  const soon = () => {
-    frame =
-      frame ||
-      requestAnimationFrame(() => {
-        frame = 0;
-        update();
-      });
-  };
-  scope.defer(() => cancelAnimationFrame(frame));
-  const views = new Set([window]);
-  for (const element of elements) {
-    const view = element.ownerDocument.defaultView;
-    if (view) views.add(/** @type {Window & typeof globalThis} */ (view));
+  const soon = onceAFrame(update, scope);
+  for (const view of new Set([window, ...elements.map((element) => element.ownerDocument.defaultView)])) {
+    if (view) scope.listen(view, 'scroll', soon, { capture: true, passive: true });
   }
-  for (const view of views) scope.listen(view, 'scroll', soon, { capture: true, passive: true });
   scope.listen(window, 'resize', soon, { passive: true });
   // Size changes of either element and moves without a resize (content inserted above the
   // target, or above the iframe it is in), four times a second: one rectangle read each
@@ -148,7 +124,9 @@ export function placeCard(card, target, placement) {
   element.style.left = spot.x + 'px';
   element.style.top = spot.y + 'px';
   element.setAttribute('data-placement', spot.placement);
+  // The arrow is 12px wide: its corner goes 6px before its centre.
+  const offset = spot.arrow - 6 + 'px';
   const vertical = spot.placement === 'top' || spot.placement === 'bottom';
-  arrow.style.left = vertical ? spot.arrow - 6 + 'px' : '';
-  arrow.style.top = vertical ? '' : spot.arrow - 6 + 'px';
+  arrow.style.left = vertical ? offset : '';
+  arrow.style.top = vertical ? '' : offset;
 }

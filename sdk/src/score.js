@@ -27,7 +27,7 @@
 export const WEIGHTS = Object.freeze({ selector: 3, test_id: 4, id: 3, name: 2, role: 1, label: 2, text: 2, path: 1 });
 export const THRESHOLD = 0.5;
 
-/** @param {string | undefined} value */
+/** @param {unknown} value */
 const norm = (value) => String(value || '').replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
@@ -50,9 +50,7 @@ export function targetScore(description, facts) {
     const want = norm(String(wanted));
     const have = norm(facts[clue]);
     if (!have) continue;
-    if (clue === 'path') {
-      if (have === want || have.endsWith(' > ' + want)) got += weight;
-    } else if (have === want) got += weight;
+    if (have === want || (clue === 'path' && have.endsWith(' > ' + want))) got += weight;
     // Text and labels change a little ("New report" → "New report (beta)"): half credit.
     else if ((clue === 'text' || clue === 'label') && have.includes(want) && have.length <= 2 * want.length) got += weight / 2;
   }

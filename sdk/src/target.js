@@ -29,21 +29,19 @@ const isRendered = (element) => element.getClientRects().length > 0;
  */
 export function searchRoots(root = document) {
   const roots = [root];
-  for (const element of Array.from(root.querySelectorAll('*'))) {
+  for (const element of root.querySelectorAll('*')) {
     const inner = element.shadowRoot || (element.localName === 'iframe' ? frameDocument(element) : null);
     if (inner) roots.push(...searchRoots(inner));
   }
   return roots;
 }
 
-/** @param {Element} frame */
-function frameDocument(frame) {
-  try {
-    return /** @type {HTMLIFrameElement} */ (frame).contentDocument;
-  } catch (_) {
-    return null; // cross-origin: out of reach, by design of the browser
-  }
-}
+/**
+ * An iframe's document; null when it is cross-origin (out of reach, by design of the
+ * browser: `contentDocument` answers null rather than throwing).
+ * @param {Element} frame
+ */
+const frameDocument = (frame) => /** @type {HTMLIFrameElement} */ (frame).contentDocument;
 
 /**
  * Elements matching a selector whose ` >>> ` parts step into shadow roots or iframes.
@@ -52,18 +50,17 @@ function frameDocument(frame) {
  */
 function bySelector(selector) {
   const parts = selector.split('>>>');
-  /** @type {(Document | ShadowRoot)[]} */
-  let scopes = [document];
+  const last = /** @type {string} */ (parts.pop());
+  // Without ` >>> `, a selector is tried in every root, so it still works after the app
+  // moved the element into a web component or a frame.
+  let scopes = parts.length ? [document] : searchRoots();
+  /** @param {string} part */
+  const select = (part) => scopes.flatMap((scope) => [...scope.querySelectorAll(part)]);
   try {
-    for (let i = 0; i < parts.length - 1; i++) {
-      const hosts = scopes.flatMap((scope) => Array.from(scope.querySelectorAll(parts[i].trim())));
-      scopes = /** @type {(Document | ShadowRoot)[]} */ (hosts.map((host) => host.shadowRoot || frameDocument(host)).filter(Boolean));
+    for (const part of parts) {
+      scopes = /** @type {(Document | ShadowRoot)[]} */ (select(part).map((host) => host.shadowRoot || frameDocument(host)).filter(Boolean));
     }
-    // Without ` >>> `, a selector is tried in every root, so it still works after the
-    // app moved the element into a web component or a frame.
-    if (parts.length === 1) scopes = searchRoots();
-    const last = parts[parts.length - 1].trim();
-    return scopes.flatMap((scope) => Array.from(scope.querySelectorAll(last)));
+    return select(last);
   } catch (_) {
     return []; // an invalid selector finds nothing; other clues may still
   }
@@ -85,6 +82,25 @@ export function findTarget(wanted, finder) {
   if (matched.length === 1 || (matched.length && !clues)) return matched[0];
   if (!clues) return null;
   return finder ? finder.bestCandidate(description, matched, searchRoots(), isRendered) : undefined;
+}
+
+/**
+ * A function that calls `callback` at the next animation frame, once however often it is
+ * called before then; the scope cancels a frame still pending.
+ * @param {() => void} callback
+ * @param {Scope} scope
+ */
+export function onceAFrame(callback, scope) {
+  let frame = 0;
+  scope.defer(() => cancelAnimationFrame(frame));
+  return () => {
+    frame =
+      frame ||
+      requestAnimationFrame(() => {
+        frame = 0;
+        callback();
+      });
+  };
 }
 
 /**
@@ -116,24 +132,14 @@ export function waitForTarget(description, timeout_ms, scope, load) {
         }, () => finish(null));
       }
     };
-    // Many mutations arrive at once while a framework renders: look once per frame.
-    let frame = 0;
-    const soon = () => {
-      frame =
-        frame ||
-        requestAnimationFrame(() => {
-          frame = 0;
-          check();
-        });
-    };
-    wait.defer(() => cancelAnimationFrame(frame));
     wait.defer(() => resolve(null));
-    wait.observe(new MutationObserver(soon)).observe(document.documentElement, {
+    // Many mutations arrive at once while a framework renders: look once per frame.
+    wait.observe(new MutationObserver(onceAFrame(check, wait))).observe(document.documentElement, {
       childList: true,
       subtree: true,
-      attributes: true,
       characterData: true,
-      // Others (open, role, name...) are caught by the poll.
+      // These attributes (a filter implies `attributes: true`); others (open, role, name...)
+      // are caught by the poll.
       attributeFilter: ['class', 'id', 'style', 'hidden', 'aria-label', 'data-testid'],
     });
     wait.interval(check, POLL_MS);
@@ -149,16 +155,16 @@ export function waitForTarget(description, timeout_ms, scope, load) {
  */
 export function viewportRect(element) {
   const rect = element.getBoundingClientRect();
-  let { top, left } = rect;
+  let { x, y } = rect;
   let view = element.ownerDocument.defaultView;
   while (view && view.frameElement) {
     const frame = view.frameElement;
     const outer = frame.getBoundingClientRect();
-    top += outer.top + frame.clientTop;
-    left += outer.left + frame.clientLeft;
+    x += outer.x + frame.clientLeft;
+    y += outer.y + frame.clientTop;
     view = frame.ownerDocument.defaultView;
   }
-  return { top, left, bottom: top + rect.height, right: left + rect.width, width: rect.width, height: rect.height };
+  return new DOMRect(x, y, rect.width, rect.height);
 }
 
 /**
