@@ -380,6 +380,7 @@ def test_survey_answers_nps_with_follow_up_and_a_choice_by_keyboard(
                     "options": [{"id": "free", "label": "Free"}, {"id": "pro", "label": "Pro"}],
                 },
             },
+            {"title": "Anything we should add?", "content": {"id": "wish", "scale": "text"}},
         ],
     )
     sent = open_host(page, host_pages, host_app)
@@ -402,6 +403,10 @@ def test_survey_answers_nps_with_follow_up_and_a_choice_by_keyboard(
     expect(second).to_contain_text("Please choose an answer.")
     page.get_by_role("radio", name="Pro").focus()
     page.keyboard.press("Space")
+    page.get_by_role("button", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Anything we should add?")).to_be_visible()
+    page.keyboard.type("Gantt charts")  # the question's own box has focus
     page.get_by_role("button", name="Submit").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("dialog")).to_have_count(0)
@@ -410,6 +415,7 @@ def test_survey_answers_nps_with_follow_up_and_a_choice_by_keyboard(
     assert answers == [
         {"question": "nps", "scale": "nps", "value": 8, "comment": "Templates save me hours"},
         {"question": "plan", "scale": "single", "value": "pro"},
+        {"question": "wish", "scale": "text", "comment": "Gantt charts"},
     ]
 
 

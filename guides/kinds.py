@@ -159,6 +159,11 @@ class SurveyQuestionContent(_Content):
             raise ValueError("option ids must be unique")
         if self.scale not in SCALE_BOUNDS and (self.low_label or self.high_label):
             raise ValueError("low_label and high_label belong to nps, csat and ces questions")
+        if self.scale == "text" and self.follow_up:
+            # The answer is free text already: a second box would be all the SDK records.
+            raise ValueError(
+                "a text question is its own free text: follow_up belongs to the others"
+            )
         return self
 
 

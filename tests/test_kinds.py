@@ -302,6 +302,12 @@ class TestSurvey:
                 (),
                 "Value error, low_label and high_label belong to nps, csat and ces questions",
             ),
+            (
+                {"id": "q", "scale": "text", "follow_up": "Why?"},
+                (),
+                "Value error, a text question is its own free text: follow_up belongs to the "
+                "others",
+            ),
         ],
     )
     def test_a_question_that_does_not_fit_its_scale_is_refused(

@@ -66,7 +66,9 @@ export function survey(context) {
   } else {
     text = textarea(step.title);
   }
-  const comment = question.follow_up ? textarea(String(question.follow_up)) : text;
+  // A text question is its own comment (the server refuses a follow-up on one; an older
+  // guide's is left out, so what the user typed in the question's box is what is sent).
+  const comment = text || (question.follow_up ? textarea(String(question.follow_up)) : null);
   const error = answers.appendChild(ui.make('p', 'sp-error'));
   error.setAttribute('role', 'alert');
   const first = /** @type {HTMLElement | null} */ (answers.querySelector('input,textarea'));
