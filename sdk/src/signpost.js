@@ -6,7 +6,6 @@
  * exception in the host page.
  */
 
-import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
 import { BUILD, createLoader } from './loader.js';
 import { chunkFor } from './render/index.js';
@@ -35,9 +34,14 @@ export function createSignpost(config) {
    * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
    * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it
    * has started, events are written ahead here, to a key of their own that its queue adopts.
-   * @type {{add(item: import('./queue.js').QueueItem): void} | null}
+   * @type {ReturnType<import('./delivery.js').startDelivery> | null}
    */
   let delivery = null;
+  /**
+   * Checklist ticks (a tracked event, a completed guide) made before `events` started, for it.
+   * @type {import('./checklist.js').Tick[]}
+   */
+  const ticks = [];
   /** @type {import('./queue.js').QueueItem[]} */
   const early = [];
   const earlyKey = prefix + uuid7();
@@ -58,7 +62,8 @@ export function createSignpost(config) {
           storage,
           // This page's events written ahead; the queue prefix is the key without the page id.
           early: earlyKey,
-          fail: (/** @type {Error} */ error) => fail(error, 'events'),
+          ticks,
+          fail,
           load,
           // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft through
           // `core.start`, on the author's click; struggle detection (sdk/src/struggle/) reads
@@ -245,19 +250,13 @@ export function createSignpost(config) {
   };
 
   /**
-   * Tick off the checklist items a tracked event or a completed guide completes, also while
-   * no checklist is on screen; the `checklist` chunk is loaded only when one does.
-   * @param {{event?: string, guide?: string}} what
+   * Tick off the checklist items a tracked event or a completed guide completes: the
+   * `events` chunk does (delivery.js), once it has started.
+   * @param {import('./checklist.js').Tick} what
    */
   function tickOff(what) {
-    const hits = checklistItems(state.session ? state.session.guides : [], what);
-    if (!hits.length) return;
-    load('checklist')
-      .then((chunk) => {
-        const host = chunk.host(core);
-        for (const [guide, item] of hits) host.complete(guide, item);
-      })
-      .catch((error) => fail(error, 'checklist'));
+    if (delivery) delivery.tickOff(what);
+    else ticks.push(what);
   }
 
   /** Show the guide this page should show on its own, if none is on screen. */
