@@ -292,29 +292,32 @@ export function createSignpost(config) {
   });
 
 
-  /** Fetch the session, retrying network errors and 5xx a few times; newest request wins. */
-  async function loadSession() {
+  /**
+   * Fetch the session; newest request wins. Network errors and 5xx are tried again, a
+   * few times, waiting longer each time.
+   * @param {number} [attempt] 0 for the first try
+   */
+  async function loadSession(attempt = 0) {
     const request = ++sessionRequest;
-    for (let attempt = 0; attempt < config.session_attempts; attempt++) {
-      /** @type {import('./state.js').Session | number} */
-      let result = 0;
-      try {
-        // Only the first answer brings chunks: later ones (after identify) load what they need.
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD);
-      } catch (_) {
-        // A network error: retried like a 5xx.
-      }
-      if (request !== sessionRequest || scope.disposed) return;
-      if (typeof result !== 'number') return applySession(result);
-      // A failed session (the server down, say): no guide is coming soon, events may go.
-      deliver(bootHref);
-      if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
-        fail(new Error('session failed: ' + result), 'session');
-        break;
-      }
-      await new Promise((resolve) => scope.timeout(() => resolve(undefined), config.retry_base_ms * 2 ** attempt));
+    /** @type {import('./state.js').Session | number} */
+    let result = 0;
+    try {
+      // Only the first answer brings chunks: later ones (after identify) load what they need.
+      result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD);
+    } catch (_) {
+      // A network error: retried like a 5xx.
     }
-    markReady();
+    if (request !== sessionRequest || scope.disposed) return;
+    if (typeof result !== 'number') return applySession(result);
+    // A failed session (the server down, say): no guide is coming soon, events may go.
+    deliver(bootHref);
+    // Tried again unless a newer request (identify, reset) has taken its place meanwhile.
+    if (isRetryable(result) && attempt + 1 < config.session_attempts) {
+      scope.timeout(() => request === sessionRequest && refreshSession(attempt + 1), config.retry_base_ms * 2 ** attempt);
+    } else {
+      fail(new Error('session failed: ' + result), 'session');
+      markReady();
+    }
   }
 
   /** @param {import('./state.js').Session} session */
@@ -340,13 +343,16 @@ export function createSignpost(config) {
     markReady();
   }
 
-  /** Ask for a new session once, after the current task's identify/reset calls. */
-  function refreshSession() {
+  /**
+   * Ask for a new session once, after the current task's identify/reset calls.
+   * @param {number} [attempt] 0 but for a retry
+   */
+  function refreshSession(attempt) {
     if (!started || sessionQueued) return;
     sessionQueued = true;
     Promise.resolve().then(() => {
       sessionQueued = false;
-      return loadSession();
+      return loadSession(attempt);
     }).catch((error) => fail(error, 'session'));
   }
 
