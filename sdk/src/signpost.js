@@ -29,7 +29,6 @@ export function createSignpost(config) {
   const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
   /** Labels the page pinned with `data-label-*`; the session's, in the user's language, fill the rest. */
   const pinned = Object.keys(config);
-  const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
    * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
    * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it
@@ -44,18 +43,17 @@ export function createSignpost(config) {
   const ticks = [];
   /** @type {import('./queue.js').QueueItem[]} */
   const early = [];
-  const earlyKey = prefix + uuid7();
+  /** Under the queue prefix (queue.js), this page's own id. */
+  const earlyKey = 'signpost:queue:' + config.app_key + ':' + uuid7();
   /**
-   * Start the `events` chunk: event delivery, and route watching from `href` on (a route
-   * change before it arrived is caught up at once).
-   * @param {string} href the page's address at boot
+   * Start the `events` chunk: event delivery, and route watching from the page's address at
+   * boot on (a route change before it arrived is caught up at once).
    */
-  function deliver(href) {
+  function deliver() {
     if (delivering) return;
     delivering = true;
     load('events')
       .then((chunk) => {
-        if (delivery) return;
         delivery = chunk.startDelivery({
           scope,
           config,
@@ -70,14 +68,14 @@ export function createSignpost(config) {
           // the session and user from `core.state`.
           core,
         });
-        chunk.watchRoutes(scope, onRoute, href);
+        chunk.watchRoutes(scope, onRoute, bootHref);
       })
       .catch((error) => {
         // The server is down (its chunk did not come): try again later, doubling the wait,
         // so a page that started during an outage delivers once it ends, with no reload.
         fail(error, 'events');
         delivering = false;
-        scope.timeout(() => deliver(href), (wait = Math.min(wait * 2, config.retry_max_ms)));
+        scope.timeout(deliver, (wait = Math.min(wait * 2, config.retry_max_ms)));
       });
   }
   let delivering = false;
@@ -95,16 +93,15 @@ export function createSignpost(config) {
   /** @type {import('./stage.js').Stage | null} */
   let stage = null;
   let isReady = false;
-  /** @type {(value: undefined) => void} */
-  let resolveReady = () => {};
-  /** Settles once the first session request has succeeded or given up. */
+  /** @type {() => void} */
+  let markReady = () => {};
+  /** Settles once the first session request has succeeded or given up (`markReady`). */
   const ready = new Promise((resolve) => {
-    resolveReady = resolve;
+    markReady = () => {
+      isReady = true;
+      resolve(undefined);
+    };
   });
-  const markReady = () => {
-    isReady = true;
-    resolveReady(undefined);
-  };
 
   /**
    * @param {unknown} error
@@ -165,7 +162,7 @@ export function createSignpost(config) {
       emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
     }
     // After the frame that paints it: nothing but the session goes out before the first step shows.
-    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(() => deliver(bootHref), 0));
+    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(deliver, 0));
   }
 
   /**
@@ -310,7 +307,7 @@ export function createSignpost(config) {
     if (request !== sessionRequest || scope.disposed) return;
     if (typeof result !== 'number') return applySession(result);
     // A failed session (the server down, say): no guide is coming soon, events may go.
-    deliver(bootHref);
+    deliver();
     // Tried again unless a newer request (identify, reset) has taken its place meanwhile.
     if (isRetryable(result) && attempt + 1 < config.session_attempts) {
       scope.timeout(() => request === sessionRequest && refreshSession(attempt + 1), config.retry_base_ms * 2 ** attempt);
@@ -338,7 +335,7 @@ export function createSignpost(config) {
     evaluate();
     // Event delivery waits for the first guide on screen (record()), so the first step
     // needs no request but the session's; without one coming, it starts now.
-    if (!state.player) deliver(bootHref);
+    if (!state.player) deliver();
     if (!isReady) emit('ready', { user_id: state.user_id, anonymous_id: state.anonymous_id, guides: session.guides.length });
     markReady();
   }
@@ -366,7 +363,7 @@ export function createSignpost(config) {
       bootHref = location.href;
       refreshSession();
       // However the first guide fares (a target that never comes), events go out soon.
-      scope.timeout(() => deliver(bootHref), 3000);
+      scope.timeout(deliver, 3000);
     }),
 
     identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits, /** @type {unknown} */ user_token) => {
