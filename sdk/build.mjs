@@ -122,6 +122,20 @@ export const INTERNAL_PROPERTIES = [
   'revealTarget',
   'waitForTarget',
   'bestCandidate',
+  // A guide on screen (state.js `Player`) and the instance state's guides done this page load.
+  'stop',
+  'finished',
+  // What the core hands to its chunks: the core itself (`core`, its `evaluate`), the config
+  // and storage in options bags, and what the `events` chunk gets and gives (delivery.js).
+  'core',
+  'evaluate',
+  'config',
+  'storage',
+  'early',
+  'ticks',
+  'tickOff',
+  'startDelivery',
+  'watchRoutes',
 ];
 
 /** Names a shortened property must never take: JS words and what every object has. */
