@@ -83,8 +83,8 @@ export function createSignpost(config) {
   let bootHref = '';
   /** Inline chunks refused by this origin's CSP once: ask for none again (loader.js). */
   const INLINE_KEY = 'signpost:inline_refused';
-  /** @type {Array<[string, Function, () => void]>} handlers given to `on`, for `off` */
-  const handlers = [];
+  /** @type {Set<[string, Function, () => void]>} handlers given to `on`, for `off` */
+  const handlers = new Set();
   let started = false;
   let sessionRequest = 0;
   let sessionQueued = false;
@@ -134,7 +134,8 @@ export function createSignpost(config) {
   };
 
   /**
-   * Queue an event (written to storage before anything else) and announce guide events.
+   * Queue an event (written to storage before anything else) and announce guide events; a
+   * guide shown is remembered as seen.
    * @param {string} type
    * @param {Guide | null} guide
    * @param {number | null} step_index
@@ -158,11 +159,13 @@ export function createSignpost(config) {
       // saved_at 0: any queue may adopt it at once, its own page's first of all.
       writeJson(storage, earlyKey, { saved_at: 0, items: early });
     }
-    if (guide) {
-      emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
+    if (!guide) return;
+    emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
+    if (type === 'guide_shown') {
+      state.set(guide, { seen: true });
+      // After the frame that paints it: nothing but the session goes out before the first step shows.
+      requestAnimationFrame(() => scope.timeout(deliver, 0));
     }
-    // After the frame that paints it: nothing but the session goes out before the first step shows.
-    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(deliver, 0));
   }
 
   /**
@@ -172,27 +175,28 @@ export function createSignpost(config) {
    */
   function start(guide) {
     if (state.player) state.player.stop();
-    let stopped = false;
+    // The placeholder is taken off by another guide, a route change, hide or reset taking its
+    // place as `state.player`, or by destroy.
     /** @type {Player} */
-    const pending = { guide, stop: () => void (stopped = true), end: () => void (stopped = true) };
+    const pending = { guide, stop() {}, end() {} };
     state.player = pending;
+    const takenOff = () => scope.disposed || state.player !== pending;
     const chunk = /** @type {string} */ (chunkFor(guide.kind));
     // Fetched side by side: the kind's chunk, and `anchor` when a step points at an element.
     Promise.all([load('ui'), load(chunk), guide.steps.some((step) => step.target) && load('anchor')])
       .then(([ui, kind]) => {
-        if (stopped || scope.disposed || state.player !== pending) return;
+        if (takenOff()) return;
         if (!ui.canStyle()) throw new Error('no adoptedStyleSheets');
         play(ui, kind, guide);
       })
       .catch((error) => {
-        if (state.player === pending) state.player = null;
         fail(error, 'render');
+        if (takenOff()) return;
         // One that cannot be drawn ends for this page load; another may take its place.
-        if (!stopped) {
-          state.finished.add(guide.id);
-          record('guide_dismissed', guide, null, { reason: 'error', duration_ms: 0 });
-          evaluate();
-        }
+        state.player = null;
+        state.finished.add(guide.id);
+        record('guide_dismissed', guide, null, { reason: 'error', duration_ms: 0 });
+        evaluate();
       });
   }
 
@@ -221,10 +225,7 @@ export function createSignpost(config) {
       fail,
       load,
       checklist: kind.host && kind.host(core),
-      record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => {
-        record(type, guide, step_index, properties);
-        if (type === 'guide_shown') state.set(guide, { seen: true });
-      },
+      record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => record(type, guide, step_index, properties),
       progress: (/** @type {number} */ step_index) => state.set(guide, { current_step: step_index }),
       finish: (/** @type {string} */ status) => {
         if (state.player === player) state.player = null;
@@ -419,7 +420,7 @@ export function createSignpost(config) {
       if (scope.disposed || typeof handler !== 'function') return () => {};
       try {
         const off = subscribe(scope, name, handler);
-        handlers.push([name, handler, off]);
+        handlers.add([name, handler, off]);
         return off;
       } catch (error) {
         fail(error, 'on');
@@ -429,9 +430,10 @@ export function createSignpost(config) {
 
     /** Unsubscribe a handler given to `on` with the same name. */
     off: guard('off', (/** @type {string} */ name, /** @type {Function} */ handler) => {
-      for (const entry of handlers.filter(([n, h]) => n === name && h === handler)) {
+      for (const entry of handlers) {
+        if (entry[0] !== name || entry[1] !== handler) continue;
         entry[2]();
-        handlers.splice(handlers.indexOf(entry), 1);
+        handlers.delete(entry);
       }
     }),
 
