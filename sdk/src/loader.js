@@ -32,21 +32,23 @@ export function createLoader(base, nonce, scope) {
     const detail = event.detail || {};
     if (waiting[detail.name]) waiting[detail.name](detail.exports);
   });
-  const parent = () => document.head || document.documentElement;
+  /**
+   * Put a script element in the page, with the nonce of the SDK's own tag (or none).
+   * @param {{src: string} | {text: string}} content
+   */
+  const insert = (content) =>
+    (document.head || document.documentElement).appendChild(Object.assign(document.createElement('script'), { nonce }, content));
   /** @type {Loader} */
   const load = (name) =>
     loading[name] ||
     (loading[name] = new Promise((resolve, reject) => {
       waiting[name] = resolve;
-      const script = document.createElement('script');
-      script.src = base + name + '.js?v=' + BUILD;
-      script.async = true;
-      if (nonce) script.nonce = nonce;
+      // Inserted by a script, it runs async; a failure to load it comes later as `error`.
+      const script = insert({ src: base + name + '.js?v=' + BUILD });
       script.addEventListener('error', () => {
         delete loading[name];
         reject(new Error('could not load ' + script.src));
       });
-      parent().appendChild(script);
       scope.defer(() => script.remove());
     }));
   load.inline = (name, code) => {
@@ -54,11 +56,8 @@ export function createLoader(base, nonce, scope) {
     /** @type {any} */
     let exports;
     waiting[name] = (value) => void (exports = value);
-    const script = document.createElement('script');
-    if (nonce) script.nonce = nonce;
-    script.text = code;
     // An inline script runs as it is inserted, unless the page's CSP refuses it.
-    parent().appendChild(script).remove();
+    insert({ text: code }).remove();
     delete waiting[name];
     if (exports) loading[name] = Promise.resolve(exports);
     return !!exports;
