@@ -38,19 +38,20 @@ export function createLoader(base, nonce, scope) {
    */
   const insert = (content) =>
     (document.head || document.documentElement).appendChild(Object.assign(document.createElement('script'), { nonce }, content));
-  /** @type {Loader} */
-  const load = (name) =>
-    loading[name] ||
-    (loading[name] = new Promise((resolve, reject) => {
-      waiting[name] = resolve;
-      // Inserted by a script, it runs async; a failure to load it comes later as `error`.
-      const script = insert({ src: base + name + '.js?v=' + BUILD });
-      script.addEventListener('error', () => {
-        delete loading[name];
-        reject(new Error('could not load ' + script.src));
-      });
-      scope.defer(() => script.remove());
-    }));
+  const load = /** @type {Loader} */ (
+    (/** @type {string} */ name) =>
+      loading[name] ||
+      (loading[name] = new Promise((resolve, reject) => {
+        waiting[name] = resolve;
+        // Inserted by a script, it runs async; a failure to load it comes later as `error`.
+        const script = insert({ src: base + name + '.js?v=' + BUILD });
+        script.addEventListener('error', () => {
+          delete loading[name];
+          reject(new Error('could not load ' + script.src));
+        });
+        scope.defer(() => script.remove());
+      }))
+  );
   load.inline = (name, code) => {
     if (name in loading) return true;
     /** @type {any} */
@@ -66,6 +67,6 @@ export function createLoader(base, nonce, scope) {
 }
 
 /**
- * @typedef {((name: string) => Promise<any>) & {inline?: (name: string, code: string) => boolean}} Loader
+ * @typedef {((name: string) => Promise<any>) & {inline: (name: string, code: string) => boolean}} Loader
  * Loads a chunk by name; `inline` runs a chunk's code from a session answer (false: refused).
  */

@@ -322,7 +322,7 @@ export function createSignpost(config) {
   function applySession(session) {
     const chunks = session.chunks || {};
     for (const name in chunks) {
-      if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
+      if (!load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
     }
     delete session.chunks;
     const labels = session.labels || {};
