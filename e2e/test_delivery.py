@@ -162,3 +162,19 @@ def test_a_session_that_keeps_failing_is_tried_three_times_then_given_up(
     page.wait_for_timeout(1500)  # after the last wait (1 s, then 2 s): no fourth try
     assert answers == [503, 503, 503]
     expect(page.get_by_role("button", name="Create project")).to_be_enabled()
+
+
+def test_the_session_and_the_events_go_as_text_plain_so_no_preflight(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db, host_app, slug="plain", steps=[{"title": "Plain", "target": {"selector": "#import"}}]
+    )
+    with (
+        page.expect_request("**/sdk/v1/session") as session,
+        page.expect_request("**/sdk/v1/events") as events,
+    ):
+        page.goto(f"{host_pages}/basic?key={host_app.public_key}")
+    for request in (session.value, events.value):
+        assert request.method == "POST"
+        assert request.headers["content-type"] == "text/plain;charset=UTF-8"
