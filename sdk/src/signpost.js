@@ -95,11 +95,14 @@ export function createSignpost(config) {
   let isReady = false;
   /** @type {() => void} */
   let markReady = () => {};
-  /** Settles once the first session request has succeeded or given up (`markReady`). */
+  /**
+   * Settles once the first session request has succeeded or given up (`markReady`).
+   * @type {Promise<void>}
+   */
   const ready = new Promise((resolve) => {
     markReady = () => {
       isReady = true;
-      resolve(undefined);
+      resolve();
     };
   });
 
@@ -230,9 +233,10 @@ export function createSignpost(config) {
       finish: (/** @type {string} */ status) => {
         if (state.player === player) state.player = null;
         state.finished.add(guide.id);
-        if (status === 'completed') state.set(guide, { completed: true, current_step: 0 });
-        else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
-        if (status === 'completed') tickOff({ guide: guide.slug });
+        if (status === 'completed') {
+          state.set(guide, { completed: true, current_step: 0 });
+          tickOff({ guide: guide.slug });
+        } else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
         evaluate();
       },
     });
