@@ -246,8 +246,8 @@ export function createSignpost(config) {
   /** What a checklist's host (in the `checklist` chunk) works with. */
   const core = {
     state,
-    start: (/** @type {Guide} */ guide) => start(guide),
-    evaluate: () => evaluate(),
+    start,
+    evaluate,
     record: (/** @type {string} */ type, /** @type {Guide} */ guide, /** @type {Record<string, any>} */ properties) => record(type, guide, null, properties),
   };
 
