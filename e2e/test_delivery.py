@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from e2e.conftest import RunningServer
 from guides import App, publish_guide, save_guide
@@ -116,3 +116,65 @@ def test_an_unknown_app_key_is_refused_without_breaking_the_page(
     assert response.value.status == 401
     expect(page.get_by_role("button", name="Create project")).to_be_enabled()
     expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_a_session_answered_with_a_5xx_is_asked_again_and_its_guide_shows(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db,
+        host_app,
+        slug="after-a-hiccup",
+        steps=[{"title": "Back again", "target": {"selector": "#import"}}],
+    )
+    answers: list[int] = []
+
+    def first_refused(route: Route) -> None:
+        if answers:
+            answers.append(200)
+            route.continue_()
+        else:
+            answers.append(503)
+            route.fulfill(status=503, headers={"Access-Control-Allow-Origin": "*"}, body="")
+
+    page.route("**/sdk/v1/session", first_refused)
+    page.goto(f"{host_pages}/basic?key={host_app.public_key}")
+    expect(page.get_by_role("dialog", name="Back again")).to_be_visible()
+    assert answers == [503, 200]
+
+
+def test_a_session_that_keeps_failing_is_tried_three_times_then_given_up(
+    page: Page, server: RunningServer, host_app: App, host_pages: str
+) -> None:
+    page.add_init_script(
+        "document.addEventListener('signpost:error',"
+        " (event) => (window.errors = window.errors || []).push(event.detail.where))"
+    )
+    answers: list[int] = []
+
+    def refused(route: Route) -> None:
+        answers.append(503)
+        route.fulfill(status=503, headers={"Access-Control-Allow-Origin": "*"}, body="")
+
+    page.route("**/sdk/v1/session", refused)
+    page.goto(f"{host_pages}/basic?key={host_app.public_key}")
+    page.wait_for_function("(window.errors || []).includes('session')", timeout=10_000)
+    page.wait_for_timeout(1500)  # after the last wait (1 s, then 2 s): no fourth try
+    assert answers == [503, 503, 503]
+    expect(page.get_by_role("button", name="Create project")).to_be_enabled()
+
+
+def test_the_session_and_the_events_go_as_text_plain_so_no_preflight(
+    page: Page, db: Database, host_app: App, host_pages: str
+) -> None:
+    publish(
+        db, host_app, slug="plain", steps=[{"title": "Plain", "target": {"selector": "#import"}}]
+    )
+    with (
+        page.expect_request("**/sdk/v1/session") as session,
+        page.expect_request("**/sdk/v1/events") as events,
+    ):
+        page.goto(f"{host_pages}/basic?key={host_app.public_key}")
+    for request in (session.value, events.value):
+        assert request.method == "POST"
+        assert request.headers["content-type"] == "text/plain;charset=UTF-8"

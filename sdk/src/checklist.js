@@ -2,14 +2,16 @@
 /**
  * Which checklist items an occurrence completes: a `track`ed event whose name an item's
  * `complete_on` names, or the completion of the guide an item's `launch_guide` names. Pure,
- * and part of the core, so items complete even while no checklist is on screen.
+ * and part of the `events` chunk (delivery.js), so items complete even while no checklist is
+ * on screen.
  */
 
 /** @typedef {import('./rules.js').Guide} Guide */
+/** @typedef {{event?: string, guide?: string}} Tick what happened: a tracked event's name or a completed guide's slug */
 
 /**
  * @param {Guide[]} guides every delivered guide
- * @param {{event?: string, guide?: string}} what happened: a tracked event's name or a completed guide's slug
+ * @param {Tick} what
  * @returns {Array<[Guide, string]>} checklist and item id pairs
  */
 export function checklistItems(guides, what) {

@@ -64,7 +64,8 @@ export const defaults = Object.freeze({
 
 /**
  * Defaults overridden by the script tag's `data-` attributes, each coerced to the type of
- * its default. Unknown attributes and unparsable numbers are ignored.
+ * its default, and labels pinned by `data-label-*`. Unknown attributes and unparsable
+ * numbers are ignored.
  * @param {HTMLScriptElement | null} script
  * @returns {Config}
  */
@@ -72,17 +73,17 @@ export function readConfig(script) {
   /** @type {Record<string, unknown>} */
   const config = { ...defaults };
   const data = script ? script.dataset : {};
-  for (const key of Object.keys(defaults)) {
-    const raw = data[key.replace(/_(\w)/g, (_, c) => c.toUpperCase())];
-    if (raw === undefined) continue;
+  for (const name in data) {
+    // `data-target-timeout-ms` is `targetTimeoutMs` in the dataset, `target_timeout_ms` here.
+    const key = name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+    const raw = /** @type {string} */ (data[name]);
     const fallback = config[key];
     if (typeof fallback === 'boolean') config[key] = raw !== 'false';
     else if (typeof fallback === 'number') {
       const value = Number(raw);
       if (raw !== '' && Number.isFinite(value)) config[key] = value;
-    } else config[key] = raw;
+    } else if (typeof fallback === 'string' || key.startsWith('label_')) config[key] = raw;
   }
-  for (const key in data) if (/^label[A-Z]/.test(key)) config[key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = data[key];
   if (!config.api_host && script && script.src) config.api_host = new URL(script.src).origin;
   if (!config.nonce && script) config.nonce = script.nonce || '';
   return /** @type {Config} */ (config);

@@ -7,12 +7,14 @@
  * written ahead by the core to a key of their own under the queue prefix (`early`), which the
  * queue adopts at start like any other page's queue: write-ahead holds from the first event.
  * Every event of this page gets its browsing session here (browsing.js), those written ahead
- * too, before they are adopted.
+ * too, before they are adopted. Checklist items are ticked off here too (`tickOff`), the
+ * ticks that came before it first: nothing of that is needed to put a guide on screen.
  */
 
 import { startAuthoring } from './authoring/start.js';
 import { keepChunks } from './cache.js';
 import { createBrowsing } from './browsing.js';
+import { checklistItems } from './checklist.js';
 import { subscribe } from './events.js';
 import { createQueue } from './queue.js';
 import { readJson, tabStorage, writeJson } from './storage.js';
@@ -27,12 +29,14 @@ import { uuid7 } from './uuid.js';
  * @param {import('./storage.js').StorageLike} options.storage
  * @param {import('./scope.js').Scope} options.scope
  * @param {string} options.early the key of this page's events written ahead, `<queue prefix><page id>`
- * @param {(error: Error) => void} options.fail
+ * @param {import('./checklist.js').Tick[]} options.ticks checklist ticks made before it started
+ * @param {(error: unknown, where: string) => void} options.fail the core's: reports an error
  * @param {(name: string) => Promise<any>} options.load the chunk loader
  * @param {any} options.core the SDK core: `start` plays a guide (an author's draft),
  *   `state` holds the session and the user
  */
-export function startDelivery({ config, storage, scope, early, fail, load, core }) {
+export function startDelivery({ config, storage, scope, early, ticks, fail: report, load, core }) {
+  const fail = (/** @type {Error} */ error) => report(error, 'events');
   const prefix = early.slice(0, early.lastIndexOf(':') + 1);
   const browsing = createBrowsing(tabStorage(), 'signpost:session:' + config.app_key);
   const written = readJson(storage, early);
@@ -68,8 +72,24 @@ export function startDelivery({ config, storage, scope, early, fail, load, core 
     transport.schedule();
   };
   watchStruggle({ config, scope, fail, load, core, add });
+  /**
+   * Tick off the checklist items a tracked event or a completed guide completes, also while
+   * no checklist is on screen; the `checklist` chunk is loaded only when one does.
+   * @param {import('./checklist.js').Tick} what
+   */
+  const tickOff = (what) => {
+    const hits = checklistItems(core.state.session ? core.state.session.guides : [], what);
+    if (!hits.length) return;
+    load('checklist')
+      .then((chunk) => {
+        const host = chunk.host(core);
+        for (const [guide, item] of hits) host.complete(guide, item);
+      })
+      .catch((error) => report(error, 'checklist'));
+  };
+  ticks.forEach(tickOff);
   whenIdle(scope, () => keepChunks({ session: core.state.session, config, storage, scope }));
-  return { add };
+  return { add, tickOff };
 }
 
 /**

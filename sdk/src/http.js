@@ -25,6 +25,8 @@ export function backoff(attempt, base_ms, max_ms, random = Math.random) {
 
 /**
  * POST a JSON body as `text/plain`: a "simple" request, so no CORS preflight. No cookies.
+ * A string body is sent as `text/plain;charset=UTF-8` by the browser itself (Fetch's "extract
+ * a body"), so it needs no header.
  * @param {string} url
  * @param {string} body
  * @param {boolean} keepalive
@@ -33,7 +35,6 @@ export function backoff(attempt, base_ms, max_ms, random = Math.random) {
 export const post = (url, body, keepalive, signal) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
     body,
     keepalive,
     credentials: 'omit',

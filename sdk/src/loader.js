@@ -32,33 +32,33 @@ export function createLoader(base, nonce, scope) {
     const detail = event.detail || {};
     if (waiting[detail.name]) waiting[detail.name](detail.exports);
   });
-  const parent = () => document.head || document.documentElement;
-  /** @type {Loader} */
-  const load = (name) =>
-    loading[name] ||
-    (loading[name] = new Promise((resolve, reject) => {
-      waiting[name] = resolve;
-      const script = document.createElement('script');
-      script.src = base + name + '.js?v=' + BUILD;
-      script.async = true;
-      if (nonce) script.nonce = nonce;
-      script.addEventListener('error', () => {
-        delete loading[name];
-        reject(new Error('could not load ' + script.src));
-      });
-      parent().appendChild(script);
-      scope.defer(() => script.remove());
-    }));
+  /**
+   * Put a script element in the page, with the nonce of the SDK's own tag (or none).
+   * @param {{src: string} | {text: string}} content
+   */
+  const insert = (content) =>
+    (document.head || document.documentElement).appendChild(Object.assign(document.createElement('script'), { nonce }, content));
+  const load = /** @type {Loader} */ (
+    (/** @type {string} */ name) =>
+      loading[name] ||
+      (loading[name] = new Promise((resolve, reject) => {
+        waiting[name] = resolve;
+        // Inserted by a script, it runs async; a failure to load it comes later as `error`.
+        const script = insert({ src: base + name + '.js?v=' + BUILD });
+        script.addEventListener('error', () => {
+          delete loading[name];
+          reject(new Error('could not load ' + script.src));
+        });
+        scope.defer(() => script.remove());
+      }))
+  );
   load.inline = (name, code) => {
     if (name in loading) return true;
     /** @type {any} */
     let exports;
     waiting[name] = (value) => void (exports = value);
-    const script = document.createElement('script');
-    if (nonce) script.nonce = nonce;
-    script.text = code;
     // An inline script runs as it is inserted, unless the page's CSP refuses it.
-    parent().appendChild(script).remove();
+    insert({ text: code }).remove();
     delete waiting[name];
     if (exports) loading[name] = Promise.resolve(exports);
     return !!exports;
@@ -67,6 +67,6 @@ export function createLoader(base, nonce, scope) {
 }
 
 /**
- * @typedef {((name: string) => Promise<any>) & {inline?: (name: string, code: string) => boolean}} Loader
+ * @typedef {((name: string) => Promise<any>) & {inline: (name: string, code: string) => boolean}} Loader
  * Loads a chunk by name; `inline` runs a chunk's code from a session answer (false: refused).
  */

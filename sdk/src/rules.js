@@ -62,11 +62,11 @@ function cached(key, make) {
     try {
       regex = make();
     } catch (_) {
-      regex = null;
+      // Stays null: matches nothing.
     }
     compiled.set(key, regex);
   }
-  return compiled.get(key) || null;
+  return compiled.get(key);
 }
 
 /** @param {string} path */

@@ -6,7 +6,6 @@
  * exception in the host page.
  */
 
-import { checklistItems } from './checklist.js';
 import { emit, subscribe } from './events.js';
 import { BUILD, createLoader } from './loader.js';
 import { chunkFor } from './render/index.js';
@@ -31,49 +30,53 @@ export function createSignpost(config) {
   const load = createLoader(config.api_host + '/sdk/v1/', config.nonce, scope);
   /** Labels the page pinned with `data-label-*`; the session's, in the user's language, fill the rest. */
   const pinned = Object.keys(config);
-  const prefix = 'signpost:queue:' + config.app_key + ':';
   /**
    * Event delivery lives in the `events` chunk, loaded once the first guide is on screen, or
    * none is coming, or after 3 s: nothing of it is needed to put a guide on screen. Until it
    * has started, events are written ahead here, to a key of their own that its queue adopts.
-   * @type {{add(item: import('./queue.js').QueueItem): void} | null}
+   * @type {ReturnType<import('./delivery.js').startDelivery> | null}
    */
   let delivery = null;
+  /**
+   * Checklist ticks (a tracked event, a completed guide) made before `events` started, for it.
+   * @type {import('./checklist.js').Tick[]}
+   */
+  const ticks = [];
   /** @type {import('./queue.js').QueueItem[]} */
   const early = [];
-  const earlyKey = prefix + uuid7();
+  /** Under the queue prefix (queue.js), this page's own id. */
+  const earlyKey = 'signpost:queue:' + config.app_key + ':' + uuid7();
   /**
-   * Start the `events` chunk: event delivery, and route watching from `href` on (a route
-   * change before it arrived is caught up at once).
-   * @param {string} href the page's address at boot
+   * Start the `events` chunk: event delivery, and route watching from the page's address at
+   * boot on (a route change before it arrived is caught up at once).
    */
-  function deliver(href) {
+  function deliver() {
     if (delivering) return;
     delivering = true;
     load('events')
       .then((chunk) => {
-        if (delivery) return;
         delivery = chunk.startDelivery({
           scope,
           config,
           storage,
           // This page's events written ahead; the queue prefix is the key without the page id.
           early: earlyKey,
-          fail: (/** @type {Error} */ error) => fail(error, 'events'),
+          ticks,
+          fail,
           load,
           // Authoring mode (sdk/src/authoring/) plays an author's unpublished draft through
           // `core.start`, on the author's click; struggle detection (sdk/src/struggle/) reads
           // the session and user from `core.state`.
           core,
         });
-        chunk.watchRoutes(scope, onRoute, href);
+        chunk.watchRoutes(scope, onRoute, bootHref);
       })
       .catch((error) => {
         // The server is down (its chunk did not come): try again later, doubling the wait,
         // so a page that started during an outage delivers once it ends, with no reload.
         fail(error, 'events');
         delivering = false;
-        scope.timeout(() => deliver(href), (wait = Math.min(wait * 2, config.retry_max_ms)));
+        scope.timeout(deliver, (wait = Math.min(wait * 2, config.retry_max_ms)));
       });
   }
   let delivering = false;
@@ -81,8 +84,8 @@ export function createSignpost(config) {
   let bootHref = '';
   /** Inline chunks refused by this origin's CSP once: ask for none again (loader.js). */
   const INLINE_KEY = 'signpost:inline_refused';
-  /** @type {Array<[string, Function, () => void]>} handlers given to `on`, for `off` */
-  const handlers = [];
+  /** @type {Set<[string, Function, () => void]>} handlers given to `on`, for `off` */
+  const handlers = new Set();
   let started = false;
   let sessionRequest = 0;
   let sessionQueued = false;
@@ -91,16 +94,18 @@ export function createSignpost(config) {
   /** @type {import('./stage.js').Stage | null} */
   let stage = null;
   let isReady = false;
-  /** @type {(value: undefined) => void} */
-  let resolveReady = () => {};
-  /** Settles once the first session request has succeeded or given up. */
+  /** @type {() => void} */
+  let markReady = () => {};
+  /**
+   * Settles once the first session request has succeeded or given up (`markReady`).
+   * @type {Promise<void>}
+   */
   const ready = new Promise((resolve) => {
-    resolveReady = resolve;
+    markReady = () => {
+      isReady = true;
+      resolve();
+    };
   });
-  const markReady = () => {
-    isReady = true;
-    resolveReady(undefined);
-  };
 
   /**
    * @param {unknown} error
@@ -133,7 +138,8 @@ export function createSignpost(config) {
   };
 
   /**
-   * Queue an event (written to storage before anything else) and announce guide events.
+   * Queue an event (written to storage before anything else) and announce guide events; a
+   * guide shown is remembered as seen.
    * @param {string} type
    * @param {Guide | null} guide
    * @param {number | null} step_index
@@ -157,11 +163,13 @@ export function createSignpost(config) {
       // saved_at 0: any queue may adopt it at once, its own page's first of all.
       writeJson(storage, earlyKey, { saved_at: 0, items: early });
     }
-    if (guide) {
-      emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
+    if (!guide) return;
+    emit(type.replace(/_/g, '-'), { guide_id: guide.id, guide_slug: guide.slug, guide_version: guide.version, step_index, properties });
+    if (type === 'guide_shown') {
+      state.set(guide, { seen: true });
+      // After the frame that paints it: nothing but the session goes out before the first step shows.
+      requestAnimationFrame(() => scope.timeout(deliver, 0));
     }
-    // After the frame that paints it: nothing but the session goes out before the first step shows.
-    if (type === 'guide_shown') requestAnimationFrame(() => scope.timeout(() => deliver(bootHref), 0));
   }
 
   /**
@@ -171,27 +179,28 @@ export function createSignpost(config) {
    */
   function start(guide) {
     if (state.player) state.player.stop();
-    let stopped = false;
+    // The placeholder is taken off by another guide, a route change, hide or reset taking its
+    // place as `state.player`, or by destroy.
     /** @type {Player} */
-    const pending = { guide, stop: () => void (stopped = true), end: () => void (stopped = true) };
+    const pending = { guide, stop() {}, end() {} };
     state.player = pending;
+    const takenOff = () => scope.disposed || state.player !== pending;
     const chunk = /** @type {string} */ (chunkFor(guide.kind));
     // Fetched side by side: the kind's chunk, and `anchor` when a step points at an element.
     Promise.all([load('ui'), load(chunk), guide.steps.some((step) => step.target) && load('anchor')])
       .then(([ui, kind]) => {
-        if (stopped || scope.disposed || state.player !== pending) return;
+        if (takenOff()) return;
         if (!ui.canStyle()) throw new Error('no adoptedStyleSheets');
         play(ui, kind, guide);
       })
       .catch((error) => {
-        if (state.player === pending) state.player = null;
         fail(error, 'render');
+        if (takenOff()) return;
         // One that cannot be drawn ends for this page load; another may take its place.
-        if (!stopped) {
-          state.finished.add(guide.id);
-          record('guide_dismissed', guide, null, { reason: 'error', duration_ms: 0 });
-          evaluate();
-        }
+        state.player = null;
+        state.finished.add(guide.id);
+        record('guide_dismissed', guide, null, { reason: 'error', duration_ms: 0 });
+        evaluate();
       });
   }
 
@@ -220,17 +229,15 @@ export function createSignpost(config) {
       fail,
       load,
       checklist: kind.host && kind.host(core),
-      record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => {
-        record(type, guide, step_index, properties);
-        if (type === 'guide_shown') state.set(guide, { seen: true });
-      },
+      record: (/** @type {string} */ type, /** @type {number | null} */ step_index, /** @type {any} */ properties) => record(type, guide, step_index, properties),
       progress: (/** @type {number} */ step_index) => state.set(guide, { current_step: step_index }),
       finish: (/** @type {string} */ status) => {
         if (state.player === player) state.player = null;
         state.finished.add(guide.id);
-        if (status === 'completed') state.set(guide, { completed: true, current_step: 0 });
-        else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
-        if (status === 'completed') tickOff({ guide: guide.slug });
+        if (status === 'completed') {
+          state.set(guide, { completed: true, current_step: 0 });
+          tickOff({ guide: guide.slug });
+        } else if (status !== 'ended') state.set(guide, { dismissed: true, current_step: 0 });
         evaluate();
       },
     });
@@ -240,25 +247,19 @@ export function createSignpost(config) {
   /** What a checklist's host (in the `checklist` chunk) works with. */
   const core = {
     state,
-    start: (/** @type {Guide} */ guide) => start(guide),
-    evaluate: () => evaluate(),
+    start,
+    evaluate,
     record: (/** @type {string} */ type, /** @type {Guide} */ guide, /** @type {Record<string, any>} */ properties) => record(type, guide, null, properties),
   };
 
   /**
-   * Tick off the checklist items a tracked event or a completed guide completes, also while
-   * no checklist is on screen; the `checklist` chunk is loaded only when one does.
-   * @param {{event?: string, guide?: string}} what
+   * Tick off the checklist items a tracked event or a completed guide completes: the
+   * `events` chunk does (delivery.js), once it has started.
+   * @param {import('./checklist.js').Tick} what
    */
   function tickOff(what) {
-    const hits = checklistItems(state.session ? state.session.guides : [], what);
-    if (!hits.length) return;
-    load('checklist')
-      .then((chunk) => {
-        const host = chunk.host(core);
-        for (const [guide, item] of hits) host.complete(guide, item);
-      })
-      .catch((error) => fail(error, 'checklist'));
+    if (delivery) delivery.tickOff(what);
+    else ticks.push(what);
   }
 
   /** Show the guide this page should show on its own, if none is on screen. */
@@ -294,37 +295,40 @@ export function createSignpost(config) {
   });
 
 
-  /** Fetch the session, retrying network errors and 5xx a few times; newest request wins. */
-  async function loadSession() {
+  /**
+   * Fetch the session; newest request wins. Network errors and 5xx are tried again, a
+   * few times, waiting longer each time.
+   * @param {number} [attempt] 0 for the first try
+   */
+  async function loadSession(attempt = 0) {
     const request = ++sessionRequest;
-    for (let attempt = 0; attempt < config.session_attempts; attempt++) {
-      /** @type {import('./state.js').Session | number} */
-      let result = 0;
-      try {
-        // Only the first answer brings chunks: later ones (after identify) load what they need.
-        // It leaves out those the browser keeps cached as files (cache.js, in `events`).
-        result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD, readJson(storage, CACHED_KEY + BUILD));
-      } catch (_) {
-        // A network error: retried like a 5xx.
-      }
-      if (request !== sessionRequest || scope.disposed) return;
-      if (typeof result !== 'number') return applySession(result);
-      // A failed session (the server down, say): no guide is coming soon, events may go.
-      deliver(bootHref);
-      if (!isRetryable(result) || attempt + 1 >= config.session_attempts) {
-        fail(new Error('session failed: ' + result), 'session');
-        break;
-      }
-      await new Promise((resolve) => scope.timeout(() => resolve(undefined), config.retry_base_ms * 2 ** attempt));
+    /** @type {import('./state.js').Session | number} */
+    let result = 0;
+    try {
+      // Only the first answer brings chunks: later ones (after identify) load what they need.
+      // It leaves out those the browser keeps cached as files (cache.js, in `events`).
+      result = await requestSession(config.api_host, config.app_key, state, scope.signal, state.session || readJson(storage, INLINE_KEY) ? undefined : BUILD, readJson(storage, CACHED_KEY + BUILD));
+    } catch (_) {
+      // A network error: retried like a 5xx.
     }
-    markReady();
+    if (request !== sessionRequest || scope.disposed) return;
+    if (typeof result !== 'number') return applySession(result);
+    // A failed session (the server down, say): no guide is coming soon, events may go.
+    deliver();
+    // Tried again unless a newer request (identify, reset) has taken its place meanwhile.
+    if (isRetryable(result) && attempt + 1 < config.session_attempts) {
+      scope.timeout(() => request === sessionRequest && refreshSession(attempt + 1), config.retry_base_ms * 2 ** attempt);
+    } else {
+      fail(new Error('session failed: ' + result), 'session');
+      markReady();
+    }
   }
 
   /** @param {import('./state.js').Session} session */
   function applySession(session) {
     const chunks = session.chunks || {};
     for (const name in chunks) {
-      if (load.inline && !load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
+      if (!load.inline(name, chunks[name])) writeJson(storage, INLINE_KEY, 1);
     }
     const labels = session.labels || {};
     for (const key in labels) if (!pinned.includes('label_' + key)) /** @type {any} */ (config)['label_' + key] = labels[key];
@@ -337,18 +341,21 @@ export function createSignpost(config) {
     evaluate();
     // Event delivery waits for the first guide on screen (record()), so the first step
     // needs no request but the session's; without one coming, it starts now.
-    if (!state.player) deliver(bootHref);
+    if (!state.player) deliver();
     if (!isReady) emit('ready', { user_id: state.user_id, anonymous_id: state.anonymous_id, guides: session.guides.length });
     markReady();
   }
 
-  /** Ask for a new session once, after the current task's identify/reset calls. */
-  function refreshSession() {
+  /**
+   * Ask for a new session once, after the current task's identify/reset calls.
+   * @param {number} [attempt] 0 but for a retry
+   */
+  function refreshSession(attempt) {
     if (!started || sessionQueued) return;
     sessionQueued = true;
     Promise.resolve().then(() => {
       sessionQueued = false;
-      return loadSession();
+      return loadSession(attempt);
     }).catch((error) => fail(error, 'session'));
   }
 
@@ -362,7 +369,7 @@ export function createSignpost(config) {
       bootHref = location.href;
       refreshSession();
       // However the first guide fares (a target that never comes), events go out soon.
-      scope.timeout(() => deliver(bootHref), 3000);
+      scope.timeout(deliver, 3000);
     }),
 
     identify: guard('identify', (/** @type {unknown} */ user_id, /** @type {unknown} */ traits, /** @type {unknown} */ user_token) => {
@@ -418,7 +425,7 @@ export function createSignpost(config) {
       if (scope.disposed || typeof handler !== 'function') return () => {};
       try {
         const off = subscribe(scope, name, handler);
-        handlers.push([name, handler, off]);
+        handlers.add([name, handler, off]);
         return off;
       } catch (error) {
         fail(error, 'on');
@@ -428,9 +435,10 @@ export function createSignpost(config) {
 
     /** Unsubscribe a handler given to `on` with the same name. */
     off: guard('off', (/** @type {string} */ name, /** @type {Function} */ handler) => {
-      for (const entry of handlers.filter(([n, h]) => n === name && h === handler)) {
+      for (const entry of handlers) {
+        if (entry[0] !== name || entry[1] !== handler) continue;
         entry[2]();
-        handlers.splice(handlers.indexOf(entry), 1);
+        handlers.delete(entry);
       }
     }),
 

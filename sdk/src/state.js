@@ -41,7 +41,8 @@ export function flatten(value, max_keys, max_length = 1000) {
   for (const [key, item] of Object.entries(value)) {
     if (kept >= max_keys) break;
     if (typeof item === 'string') flat[key] = item.slice(0, max_length);
-    else if ((typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean' || item === null) flat[key] = item;
+    // Number.isFinite is true of finite numbers only (no coercion).
+    else if (Number.isFinite(item) || typeof item === 'boolean' || item === null) flat[key] = item;
     else continue;
     kept += 1;
   }
@@ -111,11 +112,11 @@ export function createState(storage, app_key, anonymous_id) {
 
     /** Forget the user: a new anonymous id, no traits, nothing on screen. */
     reset(/** @type {string} */ next_anonymous_id) {
-      // The old anonymous user is gone for good; a signed-in user's progress may be needed again.
-      storage.removeItem('signpost:progress:' + app_key + ':a:' + state.anonymous_id);
       if (state.player) state.player.stop();
       state.player = null;
       state.user_id = null; // the token is ignored for anonymous users; identify() replaces it
+      // The old anonymous user is gone for good; a signed-in user's progress may be needed again.
+      storage.removeItem(state.progressKey());
       state.anonymous_id = next_anonymous_id;
       state.traits = {};
       state.finished.clear();
