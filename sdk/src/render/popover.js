@@ -32,7 +32,7 @@ let serial = 0;
 export function make(tag, className, text) {
   const element = document.createElement(tag);
   element.className = className;
-  if (text !== undefined) element.textContent = text;
+  if (text) element.textContent = text;
   return element;
 }
 
@@ -82,10 +82,7 @@ export function buildCard(spec, act, signal) {
     const progress = make('div', 'sp-progress');
     const dots = make('span', '');
     dots.setAttribute('aria-hidden', 'true');
-    for (let i = 0; i < spec.progress.count; i++) {
-      const dot = dots.appendChild(make('span', 'sp-dot'));
-      if (i === spec.progress.index) dot.setAttribute('data-signpost-current', '');
-    }
+    for (let i = 0; i < spec.progress.count; i++) dots.appendChild(make('span', i === spec.progress.index ? 'sp-dot sp-current' : 'sp-dot'));
     progress.append(dots, make('span', '', spec.progress.label));
     footer.appendChild(progress);
   }
