@@ -36,13 +36,13 @@ import { kit } from './render/kit.js';
 /** The element with focus, looking inside open shadow roots. */
 function focusedElement() {
   let active = document.activeElement;
-  while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;
 }
 
 /** @param {PlayerOptions} options */
 export function playGuide(options) {
-  const { guide, config, fail, stage } = options;
+  const { guide, config, fail, stage, record, load } = options;
   const count = guide.steps.length;
   const run = options.scope.child();
   const before = focusedElement();
@@ -61,7 +61,6 @@ export function playGuide(options) {
     if (ours && before instanceof HTMLElement && before.isConnected) before.focus({ preventScroll: true });
   });
 
-  const record = options.record;
   /**
    * Record `type` on the current step with how long the step has been on screen.
    * @param {string} type
@@ -103,7 +102,7 @@ export function playGuide(options) {
       index = next;
       direction = towards;
       options.progress(index);
-      if (stepScope) stepScope.dispose();
+      stepScope?.dispose();
       const scope = run.child();
       stepScope = scope;
       const step = guide.steps[index];
@@ -113,15 +112,15 @@ export function playGuide(options) {
       /** @type {any} the `anchor` chunk, for a step with a target */
       let anchor = null;
       if (wanted) {
-        anchor = await options.load('anchor');
+        anchor = await load('anchor');
         if (scope.disposed) return;
         const policy = step.missing_target || 'skip';
         const timeout = wanted.timeout_ms ?? config.target_timeout_ms;
-        target = await anchor.waitForTarget(wanted, timeout, scope, options.load);
+        target = await anchor.waitForTarget(wanted, timeout, scope, load);
         if (scope.disposed) return;
         if (!target) {
           record('target_missing', index, { policy });
-          if (policy === 'wait') target = await anchor.waitForTarget(wanted, Infinity, scope, options.load);
+          if (policy === 'wait') target = await anchor.waitForTarget(wanted, Infinity, scope, load);
           if (scope.disposed) return;
           if (policy === 'skip') return act('skip');
           if (policy === 'end') return end('target_missing');
@@ -168,7 +167,7 @@ export function playGuide(options) {
     scope.defer(() => element.remove());
     stage.raise();
     scope.listen(element, 'keydown', (/** @type {KeyboardEvent} */ event) => {
-      if (view.onKey && view.onKey(event)) return;
+      if (view.onKey?.(event)) return;
       // Arrow keys belong to text fields and radio groups when they have focus.
       const arrows = view.arrows && !(event.target instanceof Element && event.target.matches('input,textarea,select'));
       /** @type {StepAction | null} */
@@ -213,7 +212,7 @@ export function playGuide(options) {
       shownAt = performance.now();
       record('step_shown', index);
     }
-    if (view.focus) view.focus.focus({ preventScroll: true });
+    view.focus?.focus({ preventScroll: true });
   }
 
   void enter(index, 1, true);

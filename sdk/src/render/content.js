@@ -33,7 +33,8 @@ export function safeHref(href) {
  * @param {number} depth
  */
 function copy(source, target, doc, depth) {
-  for (const node of Array.from(source.childNodes)) {
+  // The inert document is only read, never changed, so its live childNodes can be walked.
+  for (const node of source.childNodes) {
     if (node.nodeType === 3) {
       target.appendChild(doc.createTextNode(node.nodeValue || ''));
       continue;

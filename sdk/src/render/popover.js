@@ -79,12 +79,11 @@ export function buildCard(spec, act, signal) {
 
   const footer = make('div', 'sp-footer');
   if (spec.progress) {
-    const progress = make('div', 'sp-progress');
+    const { index, count, label } = spec.progress;
     const dots = make('span', '');
     dots.setAttribute('aria-hidden', 'true');
-    for (let i = 0; i < spec.progress.count; i++) dots.appendChild(make('span', i === spec.progress.index ? 'sp-dot sp-current' : 'sp-dot'));
-    progress.append(dots, make('span', '', spec.progress.label));
-    footer.appendChild(progress);
+    for (let i = 0; i < count; i++) dots.appendChild(make('span', i === index ? 'sp-dot sp-current' : 'sp-dot'));
+    footer.appendChild(make('div', 'sp-progress')).append(dots, make('span', '', label));
   }
   const actions = make('div', 'sp-actions');
   /** @type {HTMLButtonElement | null} */
