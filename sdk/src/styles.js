@@ -17,7 +17,7 @@
  */
 
 /** Defaults meet WCAG 2.2 AA: text 14.7:1 and muted text 6.4:1 on white, white on accent 6.3:1. */
-export const defaultTheme = Object.freeze({
+const defaultTheme = {
   accent: '#4f46e5',
   accent_text: '#ffffff',
   text: '#1f2937',
@@ -25,7 +25,7 @@ export const defaultTheme = Object.freeze({
   radius: 8,
   font: 'system-ui,sans-serif',
   z_index: 2147483000,
-});
+};
 
 import CSS from './styles.css';
 
