@@ -133,6 +133,12 @@ export const INTERNAL_PROPERTIES = [
   'tickOff',
   'startDelivery',
   'watchRoutes',
+  // The kit's card and a card's arrow (render/kit.js, render/popover.js, position.js).
+  'card',
+  'arrow',
+  // The stage's own steps (stage.js, player.js).
+  'mount',
+  'raise',
 ];
 
 /** Names a shortened property must never take: JS words and what every object has. */

@@ -178,6 +178,13 @@ def test_a_chunk_and_the_core_call_its_exports_by_the_same_short_names(
         assert users, f"no other build file calls {chunk}'s {name} as {short}"
 
 
+def test_no_guide_kind_is_shortened(fresh_build: dict[str, Any]) -> None:
+    """Renderers are found by the kind the server sends (`renderers[guide.kind]`)."""
+    from guides.kinds import KINDS
+
+    assert set(fresh_build["properties"]) & set(KINDS) == set()
+
+
 def test_internal_properties_never_cross_a_boundary(fresh_build: dict[str, Any]) -> None:
     """No shortened name is public API, a JSON or storage field, or read through a string."""
     root = SDK_DIR.parent

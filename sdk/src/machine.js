@@ -29,21 +29,12 @@ const active = (index, direction) => ({ status: 'active', index, direction });
  * @returns {Outcome}
  */
 export function transition(index, count, action, direction = 1) {
-  switch (action) {
-    case 'next':
-      return index + 1 < count ? active(index + 1, 1) : { status: 'completed' };
-    case 'back':
-      return active(Math.max(0, index - 1), -1);
-    case 'done':
-      return { status: 'completed' };
-    case 'dismiss':
-      return { status: 'dismissed' };
-    case 'skip':
-      if (direction < 0 && index > 0) return active(index - 1, -1);
-      return index + 1 < count ? active(index + 1, 1) : { status: 'ended' };
-    default:
-      return active(index, direction);
-  }
+  if (action === 'done') return { status: 'completed' };
+  if (action === 'dismiss') return { status: 'dismissed' };
+  if (action === 'back' || (action === 'skip' && direction < 0 && index > 0)) return active(Math.max(0, index - 1), -1);
+  if (action !== 'next' && action !== 'skip') return active(index, direction);
+  // Forward; past the last step Next completes the guide and a skip ends it.
+  return index + 1 < count ? active(index + 1, 1) : { status: action === 'next' ? 'completed' : 'ended' };
 }
 
 /**

@@ -36,20 +36,20 @@ import { kit } from './render/kit.js';
 /** The element with focus, looking inside open shadow roots. */
 function focusedElement() {
   let active = document.activeElement;
-  while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;
 }
 
 /** @param {PlayerOptions} options */
 export function playGuide(options) {
-  const { guide, config, fail, stage } = options;
+  const { guide, config, fail, stage, record, load } = options;
   const count = guide.steps.length;
   const run = options.scope.child();
   const before = focusedElement();
   let index = startIndex(options.start, count);
   /** @type {Direction} */
   let direction = 1;
-  let shown = false;
+  /** When the current step came on screen (0: no step yet) */
   let shownAt = 0;
   /** @type {Scope | null} */
   let stepScope = null;
@@ -57,19 +57,23 @@ export function playGuide(options) {
   run.defer(() => {
     const active = document.activeElement;
     // Give focus back only when it is still ours or was lost with the card.
-    const ours = !active || active === document.body || (active.hasAttribute && active.hasAttribute('data-signpost-root'));
+    const ours = !active || active === document.body || active.hasAttribute('data-signpost-root');
     if (ours && before instanceof HTMLElement && before.isConnected) before.focus({ preventScroll: true });
   });
 
-  const duration = () => ({ duration_ms: shownAt ? Math.max(0, Math.round(performance.now() - shownAt)) : 0 });
-
-  const record = options.record;
+  /**
+   * Record `type` on the current step with how long the step has been on screen.
+   * @param {string} type
+   * @param {Record<string, any>} [properties]
+   */
+  const recordTimed = (type, properties) =>
+    record(type, index, { ...properties, duration_ms: shownAt ? Math.max(0, Math.round(performance.now() - shownAt)) : 0 });
 
   /** @param {Ending} status */
   function end(status) {
     if (run.disposed) return;
-    if (status === 'completed') record('guide_completed', index, duration());
-    else if (status !== 'ended') record('guide_dismissed', index, { reason: status, ...duration() });
+    if (status === 'completed') recordTimed('guide_completed');
+    else if (status !== 'ended') recordTimed('guide_dismissed', { reason: status });
     run.dispose();
     options.finish(status);
   }
@@ -78,7 +82,7 @@ export function playGuide(options) {
   function act(action) {
     try {
       if (run.disposed) return;
-      if (action === 'next' || action === 'done') record('step_completed', index, duration());
+      if (action === 'next' || action === 'done') recordTimed('step_completed');
       const outcome = transition(index, count, action, direction);
       if (outcome.status !== 'active') end(outcome.status);
       else if (outcome.index !== index || action === 'skip') void enter(outcome.index, outcome.direction, true);
@@ -98,7 +102,7 @@ export function playGuide(options) {
       index = next;
       direction = towards;
       options.progress(index);
-      if (stepScope) stepScope.dispose();
+      stepScope?.dispose();
       const scope = run.child();
       stepScope = scope;
       const step = guide.steps[index];
@@ -108,15 +112,15 @@ export function playGuide(options) {
       /** @type {any} the `anchor` chunk, for a step with a target */
       let anchor = null;
       if (wanted) {
-        anchor = await options.load('anchor');
+        anchor = await load('anchor');
         if (scope.disposed) return;
         const policy = step.missing_target || 'skip';
         const timeout = wanted.timeout_ms ?? config.target_timeout_ms;
-        target = await anchor.waitForTarget(wanted, timeout, scope, options.load);
+        target = await anchor.waitForTarget(wanted, timeout, scope, load);
         if (scope.disposed) return;
         if (!target) {
           record('target_missing', index, { policy });
-          if (policy === 'wait') target = await anchor.waitForTarget(wanted, Infinity, scope, options.load);
+          if (policy === 'wait') target = await anchor.waitForTarget(wanted, Infinity, scope, load);
           if (scope.disposed) return;
           if (policy === 'skip') return act('skip');
           if (policy === 'end') return end('target_missing');
@@ -150,7 +154,7 @@ export function playGuide(options) {
       record: (type, properties) => record(type, type === 'survey_answered' ? index : null, properties),
       signal: scope.signal,
       style: (css) => stage.style(guide.kind, css),
-      ui: anchor ? { ...kit, placeCard: anchor.placeCard, viewportRect: anchor.viewportRect } : kit,
+      ui: anchor ? { ...kit, ...anchor } : kit,
       checklist: options.checklist,
     });
     const element = view.element;
@@ -163,18 +167,17 @@ export function playGuide(options) {
     scope.defer(() => element.remove());
     stage.raise();
     scope.listen(element, 'keydown', (/** @type {KeyboardEvent} */ event) => {
-      if (view.onKey && view.onKey(event)) return;
-      const tag = event.target instanceof Element ? event.target.localName : '';
+      if (view.onKey?.(event)) return;
       // Arrow keys belong to text fields and radio groups when they have focus.
-      const arrows = view.arrows && !/^(input|textarea|select)$/.test(tag);
-      const actions = Array.from(element.querySelectorAll('[data-signpost-action]'), (b) => b.getAttribute('data-signpost-action'));
+      const arrows = view.arrows && !(event.target instanceof Element && event.target.matches('input,textarea,select'));
       /** @type {StepAction | null} */
       const action =
         event.key === 'Escape' ? 'dismiss'
-        : arrows && event.key === 'ArrowRight' && actions.includes('next') ? 'next'
-        : arrows && event.key === 'ArrowLeft' && actions.includes('back') ? 'back'
+        : arrows && event.key === 'ArrowRight' ? 'next'
+        : arrows && event.key === 'ArrowLeft' ? 'back'
         : null;
-      if (!action) return;
+      // An arrow key moves only where the card has that button (no Back on the first step).
+      if (!action || (action !== 'dismiss' && !element.querySelector(`[data-signpost-action=${action}]`))) return;
       // The host page must not also act on these keys (an app's own Esc handler, say).
       event.preventDefault();
       event.stopPropagation();
@@ -203,15 +206,13 @@ export function playGuide(options) {
         );
       }
     }
-    if (!shown) {
-      shown = true;
-      record('guide_shown', null);
-    }
     if (announce) {
+      // The first step on screen shows the guide (a redraw of the same step never comes first).
+      if (!shownAt) record('guide_shown', null);
       shownAt = performance.now();
       record('step_shown', index);
     }
-    if (view.focus) view.focus.focus({ preventScroll: true });
+    view.focus?.focus({ preventScroll: true });
   }
 
   void enter(index, 1, true);

@@ -22,8 +22,6 @@ export function createStage(scope) {
   let shadow = null;
   /** @type {Theme | undefined} */
   let theme;
-  /** @type {Record<string, CSSStyleSheet>} */
-  const sheets = {};
   let dir = 'ltr';
 
   const stage = {
@@ -32,7 +30,7 @@ export function createStage(scope) {
       if (!host || !shadow) {
         host = document.createElement('div');
         host.setAttribute('data-signpost-root', '');
-        host.setAttribute('dir', dir);
+        host.dir = dir;
         shadow = host.attachShadow({ mode: 'open' });
         adoptStyles(shadow);
         const node = host;
@@ -49,7 +47,7 @@ export function createStage(scope) {
       const node = host;
       if (!node || !('showPopover' in node)) return;
       try {
-        node.setAttribute('popover', 'manual');
+        node.popover = 'manual';
         if (node.matches(':popover-open')) node.hidePopover();
         node.showPopover();
       } catch (_) {
@@ -63,12 +61,7 @@ export function createStage(scope) {
      * @param {string} css
      */
     style(name, css) {
-      const root = stage.mount();
-      if (!sheets[name]) {
-        sheets[name] = new CSSStyleSheet();
-        sheets[name].replaceSync(css);
-      }
-      if (!root.adoptedStyleSheets.includes(sheets[name])) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheets[name]];
+      adoptStyles(stage.mount(), name, css);
     },
 
     /** @param {Theme | undefined} next */
@@ -83,7 +76,7 @@ export function createStage(scope) {
      */
     locale(locale) {
       dir = /^(ar|dv|fa|he|ps|sd|ug|ur|yi)\b/i.test(locale || '') ? 'rtl' : 'ltr';
-      if (host) host.setAttribute('dir', dir);
+      if (host) host.dir = dir;
     },
   };
   return stage;

@@ -17,7 +17,7 @@
  */
 
 /** Defaults meet WCAG 2.2 AA: text 14.7:1 and muted text 6.4:1 on white, white on accent 6.3:1. */
-export const defaultTheme = Object.freeze({
+const defaultTheme = {
   accent: '#4f46e5',
   accent_text: '#ffffff',
   text: '#1f2937',
@@ -25,24 +25,32 @@ export const defaultTheme = Object.freeze({
   radius: 8,
   font: 'system-ui,sans-serif',
   z_index: 2147483000,
-});
+};
 
 import CSS from './styles.css';
 
+/** @type {Record<string, CSSStyleSheet>} the SDK's own and each kind's, made once, shared by every shadow root */
+const sheets = {};
 
-/** @type {CSSStyleSheet | null} */
-let sheet = null;
+/**
+ * Whether this browser can style a shadow root without a `<style>` element. Every engine
+ * shipped `adoptedStyleSheets` together with constructable, `replaceSync`-able sheets
+ * (Chrome 73, Firefox 101, Safari 16.4), so the one probe answers for all three.
+ */
+export const canStyle = () => 'adoptedStyleSheets' in Document.prototype;
 
-/** Whether this browser can style a shadow root without a `<style>` element. */
-export const canStyle = () => typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype && 'adoptedStyleSheets' in Document.prototype;
-
-/** @param {ShadowRoot} root */
-export function adoptStyles(root) {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
+/**
+ * Add a stylesheet to a shadow root, once: the SDK's own, or a kind's (parsed on first use).
+ * @param {ShadowRoot} root
+ * @param {string} [name] the kind
+ * @param {string} [css] the kind's CSS
+ */
+export function adoptStyles(root, name = '', css = CSS) {
+  if (!sheets[name]) {
+    sheets[name] = new CSSStyleSheet();
+    sheets[name].replaceSync(css);
   }
-  root.adoptedStyleSheets = [sheet];
+  if (!root.adoptedStyleSheets.includes(sheets[name])) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheets[name]];
 }
 
 /**

@@ -5,7 +5,7 @@
  * `button` (its action's label), `link_label` + `link_url`, `dismissible` (a close button).
  */
 
-import { ctaLink } from './cta.js';
+import { CTA_CSS, ctaLink } from './cta.js';
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
@@ -23,7 +23,7 @@ const CSS = `.sp-banner{position:fixed;left:0;right:0;top:0;box-sizing:border-bo
 export function banner(context) {
   const { step, config, ui, act, signal } = context;
   const content = step.content || {};
-  context.style(CSS);
+  context.style(CSS + CTA_CSS);
   const element = ui.make('div', 'sp-banner');
   element.setAttribute('role', 'region');
   element.setAttribute('aria-label', step.title || config.label_close);

@@ -8,12 +8,8 @@
  * document.write.
  */
 
-/** Elements rebuilt as they are, with the attributes each may keep. */
-const ALLOWED = /** @type {Record<string, string[]>} */ ({
-  p: [], br: [], strong: [], em: [], b: [], i: [], u: [], s: [], code: [], pre: [],
-  ul: [], ol: [], li: [], h3: [], h4: [], blockquote: [], span: [],
-  a: ['href', 'title'],
-});
+/** Elements rebuilt as they are. Only links keep attributes: `href` (when safe) and `title`. */
+const ALLOWED = new Set(['p', 'br', 'strong', 'em', 'b', 'i', 'u', 's', 'code', 'pre', 'ul', 'ol', 'li', 'h3', 'h4', 'blockquote', 'span', 'a']);
 
 /** Deeper nesting than this is dropped: the server's sanitizer never produces it. */
 const MAX_DEPTH = 32;
@@ -37,7 +33,8 @@ export function safeHref(href) {
  * @param {number} depth
  */
 function copy(source, target, doc, depth) {
-  for (const node of Array.from(source.childNodes)) {
+  // The inert document is only read, never changed, so its live childNodes can be walked.
+  for (const node of source.childNodes) {
     if (node.nodeType === 3) {
       target.appendChild(doc.createTextNode(node.nodeValue || ''));
       continue;
@@ -47,19 +44,18 @@ function copy(source, target, doc, depth) {
     const tag = element.localName;
     // Anything not on the list goes with all it contains: the server already unwrapped
     // harmless tags, so what is left here is not meant to be shown (script, svg, style...).
-    const allowed = Object.hasOwn(ALLOWED, tag) ? ALLOWED[tag] : null;
-    if (!allowed || depth >= MAX_DEPTH || element.namespaceURI !== 'http://www.w3.org/1999/xhtml') continue;
+    if (!ALLOWED.has(tag) || depth >= MAX_DEPTH || element.namespaceURI !== 'http://www.w3.org/1999/xhtml') continue;
     const clean = doc.createElement(tag);
-    for (const name of allowed) {
-      const value = element.getAttribute(name);
-      if (value === null) continue;
-      if (name === 'href' && !safeHref(value)) continue;
-      clean.setAttribute(name, value);
-    }
     if (tag === 'a') {
+      const href = element.getAttribute('href');
+      const title = element.getAttribute('title');
+      if (href !== null && safeHref(href)) {
+        clean.setAttribute('href', href);
+        // An absolute link leaves the app: a new tab keeps the user's place in the guide.
+        if (/^\s*https?:/i.test(href)) clean.setAttribute('target', '_blank');
+      }
+      if (title !== null) clean.setAttribute('title', title);
       clean.setAttribute('rel', 'noopener noreferrer nofollow');
-      // An absolute link leaves the app: a new tab keeps the user's place in the guide.
-      if (/^\s*https?:/i.test(clean.getAttribute('href') || '')) clean.setAttribute('target', '_blank');
     }
     copy(element, clean, doc, depth + 1);
     target.appendChild(clean);

@@ -3,6 +3,9 @@
 
 import { safeHref } from './content.js';
 
+/** The link's own look, added to the CSS of each kind that has one (the button look is the card's). */
+export const CTA_CSS = '.sp-link{display:inline-block;margin-top:8px;text-decoration:none}';
+
 /**
  * A link styled as a button for an optional call to action; absolute links open a new tab.
  * @param {{link_label?: string, link_url?: string}} content

@@ -5,7 +5,7 @@
  * walkthrough. Content: `button` (the last button's label), `link_label` + `link_url`.
  */
 
-import { ctaLink } from './cta.js';
+import { CTA_CSS, ctaLink } from './cta.js';
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
@@ -18,7 +18,7 @@ const CSS = '.sp-backdrop{position:fixed;inset:0;background:#0f172a80;animation:
 export function modal(context) {
   const { step, config, ui } = context;
   const content = step.content || {};
-  context.style(CSS);
+  context.style(CSS + CTA_CSS);
   const link = ctaLink(content);
   const card = ui.card(
     {

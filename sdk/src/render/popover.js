@@ -32,7 +32,7 @@ let serial = 0;
 export function make(tag, className, text) {
   const element = document.createElement(tag);
   element.className = className;
-  if (text !== undefined) element.textContent = text;
+  if (text) element.textContent = text;
   return element;
 }
 
@@ -79,15 +79,11 @@ export function buildCard(spec, act, signal) {
 
   const footer = make('div', 'sp-footer');
   if (spec.progress) {
-    const progress = make('div', 'sp-progress');
+    const { index, count, label } = spec.progress;
     const dots = make('span', '');
     dots.setAttribute('aria-hidden', 'true');
-    for (let i = 0; i < spec.progress.count; i++) {
-      const dot = dots.appendChild(make('span', 'sp-dot'));
-      if (i === spec.progress.index) dot.setAttribute('data-signpost-current', '');
-    }
-    progress.append(dots, make('span', '', spec.progress.label));
-    footer.appendChild(progress);
+    for (let i = 0; i < count; i++) dots.appendChild(make('span', i === index ? 'sp-dot sp-current' : 'sp-dot'));
+    footer.appendChild(make('div', 'sp-progress')).append(dots, make('span', '', label));
   }
   const actions = make('div', 'sp-actions');
   /** @type {HTMLButtonElement | null} */

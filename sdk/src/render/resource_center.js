@@ -11,7 +11,7 @@
  */
 
 import { host } from './checklist.js';
-import { ctaLink } from './cta.js';
+import { CTA_CSS, ctaLink } from './cta.js';
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 /** @typedef {import('../rules.js').Guide} Guide */
@@ -37,7 +37,7 @@ const norm = (value) => value.toLowerCase().replace(/\s+/g, ' ').trim();
 export function resource_center(context) {
   const { guide, config, ui, signal } = context;
   const memory = /** @type {import('./kit.js').ChecklistHost} */ (context.checklist);
-  context.style(CSS);
+  context.style(CSS + CTA_CSS);
   const element = ui.make('div', 'sp-rc-root');
   const panelId = 'sp-rc-' + guide.id;
   const launcher = ui.button(guide.name, 'sp-launcher', () => toggle(), signal);

@@ -5,7 +5,7 @@
  * like a walkthrough. Content: `button`, `link_label` + `link_url`.
  */
 
-import { ctaLink } from './cta.js';
+import { CTA_CSS, ctaLink } from './cta.js';
 
 /** @typedef {import('./kit.js').RenderContext} RenderContext */
 
@@ -21,7 +21,7 @@ const CSS = `.sp-slideout{left:auto;right:16px;bottom:16px;width:min(380px,calc(
 export function slideout(context) {
   const { step, config, ui } = context;
   const content = step.content || {};
-  context.style(CSS);
+  context.style(CSS + CTA_CSS);
   const link = ctaLink(content);
   const card = ui.card(
     {

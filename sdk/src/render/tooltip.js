@@ -15,6 +15,6 @@ export function tooltip(context) {
     close_label: config.label_close,
     progress: null,
     // One step: stepButtons gives just Done, under the step's label or "Got it".
-    buttons: ui.stepButtons(context, (step.content && step.content.button) || config.label_got_it),
+    buttons: ui.stepButtons(context, step.content?.button || config.label_got_it),
   });
 }

@@ -17,6 +17,6 @@ export function walkthrough(context) {
     body_html: step.body_html,
     close_label: config.label_close,
     progress: ui.stepProgress(context),
-    buttons: ui.stepButtons(context, step.content && step.content.button),
+    buttons: ui.stepButtons(context, step.content?.button),
   });
 }
