@@ -29,6 +29,7 @@ try {
   console.log('\nrequests from the script to the first step: 1 (POST /sdk/v1/session, whose answer carries the');
   console.log("path's chunks; e2e/test_first_request.py counts them). A page whose CSP refuses inline chunks");
   console.log('loads them as files instead: one request each the first time, none later (immutable cache).');
+  console.log("Later pages are not sent chunks the browser keeps cached (sdk/src/cache.js): they load from the cache.");
   const over = Object.entries(paths).filter(([, size]) => size.gzip > GZIP_BUDGET_BYTES);
   if (over.length) {
     console.log('\nover the 12 KB budget: ' + over.map(([name]) => name).join(', '));
